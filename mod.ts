@@ -1,0 +1,92 @@
+/**
+ * A research harness for second-order optimisation of small neural networks: MLPs with exact
+ * gradients, Hessian-vector and Gauss-Newton products, Jacobians and dense Hessians; one
+ * linear-operator interface for every curvature matrix; and slow, exact reference oracles to
+ * check them with.
+ *
+ * Importing this module needs no permission; it loads by URL.
+ *
+ * @example Exact curvature of a small network
+ * ```ts
+ * import { cosineSimilarity, mlp, networkObjective, toDense } from "@secondorder/harness";
+ *
+ * const net = mlp({ sizes: [2, 3, 1], activation: "tanh", output: "sigmoid", loss: "logistic" });
+ * const f = networkObjective(net, {
+ *   inputs: [[0.1, 0.9], [0.8, 0.2], [0.5, 0.5]],
+ *   targets: [[1], [0], [1]],
+ * }, { C: 10 });
+ * const theta = net.initialParameters(42);
+ * const H = f.hessian(theta); // exact, matrix-free (Pearlmutter's R-operator)
+ * const G = f.gaussNewton(theta); // positive semi-definite by construction
+ * const g = f.gradient(theta);
+ * const cos = cosineSimilarity(H.matvec(g), G.matvec(g));
+ * if (!(cos > -1 && cos <= 1 + 1e-12) || toDense(H).length !== net.dim) throw new Error("bad");
+ * ```
+ *
+ * @module
+ */
+
+export type { Objective, ValueAndGradient } from "./src/objective.ts";
+
+// Linear operators and their algebra.
+export {
+  type DenseOperator,
+  denseOperator,
+  type DenseOperatorOptions,
+  type LinearOperator,
+  linearOperator,
+  type MatrixLike,
+  type Structure,
+  toDense,
+} from "./src/operator/linear_operator.ts";
+export {
+  add,
+  compose,
+  counted,
+  type CountedOperator,
+  damp,
+  diagonal,
+  identity,
+  scale,
+} from "./src/operator/algebra.ts";
+
+// Vector utilities.
+export { cosine as cosineSimilarity, dot, norm2, relativeError } from "./src/linalg/vector.ts";
+
+// Seeded randomness.
+export { createRandom, type Random } from "./src/random/random.ts";
+
+// Networks and their objectives.
+export { type LayerLayout, mlp, type MlpSpec, type Network } from "./src/nn/mlp.ts";
+export { type Activation, logSigmoid, logSumExp, sigmoid, softplus } from "./src/nn/activations.ts";
+export type { HeadKind, Loss, OutputMap } from "./src/nn/heads.ts";
+export {
+  type Dataset,
+  type NetworkObjective,
+  networkObjective,
+  type NetworkObjectiveOptions,
+} from "./src/curvature/network_objective.ts";
+
+// Problems.
+export {
+  type MatrixWithSpectrum,
+  matrixWithSpectrum,
+  type QuadraticObjective,
+  quadraticObjective,
+  type QuadraticOptions,
+  type SpectrumOptions,
+} from "./src/problems/quadratic.ts";
+
+// Reference oracles: slow by design.
+export {
+  finiteDifferenceGradient,
+  type FiniteDifferenceOptions,
+  hessianByGradientDifferences,
+  hessianByValueDifferences,
+} from "./src/reference/finite_differences.ts";
+export {
+  denseGaussNewton,
+  exactDenseHessian,
+  explicitJacobians,
+  secondDirectionalDerivative,
+} from "./src/reference/network_oracles.ts";
