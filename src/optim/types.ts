@@ -1,0 +1,173 @@
+/**
+ * The contract between `minimize()` and the optimisers. An optimiser is explicit state plus a
+ * pure step, as in optax: `init` builds the state at x₀, `step` proposes the next point. Methods
+ * that accept or reject their own steps (Newton, Levenberg-Marquardt, trust region,
+ * Hessian-free) do so inside `step` and report it in the info record.
+ *
+ * @module
+ */
+
+import type { Objective } from "../objective.ts";
+import type { LinearOperator } from "../operator/linear_operator.ts";
+
+/** The methods `minimize()` offers. */
+export type Method =
+  | "gd"
+  | "momentum"
+  | "rmsprop"
+  | "adam"
+  | "newton"
+  | "gauss-newton"
+  | "levenberg-marquardt"
+  | "trust-region"
+  | "hessian-free"
+  | "bfgs"
+  | "lbfgs"
+  | "eigen-line-search"
+  | "saddle-free-newton"
+  | "kfac";
+
+/** The curvature an optimiser may require of the objective. */
+export type Curvature = "hessian" | "gaussNewton" | "kfac";
+
+/**
+ * Why a run stopped:
+ * - `"converged"`: ‖∇f‖ ≤ gradientTolerance, or the value stopped changing (valueTolerance);
+ * - `"max-iterations"`: the iteration budget ran out first;
+ * - `"line-search-failed"`: no acceptable step along the search direction;
+ * - `"non-finite"`: a value, gradient or step became NaN or infinite;
+ * - `"stopped"`: `onIteration` returned `"stop"`;
+ * - `"step-rejected"`: a damped or trust-region method could not find an acceptable step
+ *   even at its largest damping or smallest radius.
+ */
+export type Status =
+  | "converged"
+  | "max-iterations"
+  | "line-search-failed"
+  | "non-finite"
+  | "stopped"
+  | "step-rejected";
+
+/**
+ * An objective as the optimisers see it: every call is counted by the driver. Curvature
+ * operators come back already wrapped so that their matvecs are counted too.
+ */
+export interface CountedObjective extends Objective {
+  /** f(x) and ∇f(x) together (counted as one value and one gradient). */
+  valueAndGradient(x: Float64Array, out?: Float64Array): { value: number; gradient: Float64Array };
+}
+
+/** What one step reports besides the new point. */
+export interface StepInfo {
+  /** Step length actually taken, ‖x_{k+1} − x_k‖ (0 for a rejected step). */
+  stepLength: number;
+  /** Line-search step α, when the method uses one. */
+  alpha?: number;
+  /** Damping λ (Levenberg-Marquardt, Hessian-free, damped Newton, K-FAC). */
+  damping?: number;
+  /** Trust-region radius. */
+  radius?: number;
+  /** CG iterations spent in this step. */
+  cgIterations?: number;
+  /** Whether the proposed step was accepted (methods that may reject). */
+  accepted?: boolean;
+  /** Ratio of actual to predicted reduction (damped and trust-region methods). */
+  rho?: number;
+  /** Set when the step hit trouble that should end the run (reported as the run's status). */
+  failure?: "line-search-failed" | "non-finite" | "step-rejected";
+  /** A human-readable note about the step (for example "fell back to damping λ = 1e-3"). */
+  note?: string;
+}
+
+/** The result of one optimiser step. */
+export interface StepResult<State> {
+  /** The new point (the old one if the step was rejected). */
+  x: Float64Array;
+  /** f at the new point. */
+  value: number;
+  /** ∇f at the new point. */
+  gradient: Float64Array;
+  /** The updated state. */
+  state: State;
+  /** What happened. */
+  info: StepInfo;
+}
+
+/** An optimiser: explicit state and a step that reads like the paper's update rule. */
+export interface Optimizer<State = unknown> {
+  /** The method's name. */
+  readonly name: Method;
+  /** The curvature it needs from the objective (empty for first-order methods). */
+  readonly needs: readonly Curvature[];
+  /** The state at x₀, given f(x₀) and ∇f(x₀). */
+  init(x0: Float64Array, value: number, gradient: Float64Array, objective: CountedObjective): State;
+  /** One iteration from x with value f(x) and gradient ∇f(x). */
+  step(
+    x: Float64Array,
+    value: number,
+    gradient: Float64Array,
+    state: State,
+    objective: CountedObjective,
+  ): StepResult<State>;
+}
+
+/** One row of a run's trace, one per iteration (row 0 is the starting point). */
+export interface TraceRow {
+  /** Iteration number. */
+  iteration: number;
+  /** f at the iterate (the mini-batch value in mini-batch runs). */
+  value: number;
+  /** ‖∇f‖ at the iterate. */
+  gradientNorm: number;
+  /** ‖x_{k+1} − x_k‖ of the step that led here (0 on row 0). */
+  stepLength: number;
+  /** Damping in force (NaN when the method has none). */
+  damping: number;
+  /** CG iterations of the step (0 when none). */
+  cgIterations: number;
+  /**
+   * Cumulative cost in gradient-equivalents: gradient = 1, value = 1/3 (one forward pass of
+   * three matrix products per layer), Hessian-vector product = 2, Gauss-Newton-vector product =
+   * 4/3. These are the floating-point-operation ratios of an MLP's passes.
+   */
+  gradientEquivalents: number;
+  /** Milliseconds since the start of the run. */
+  milliseconds: number;
+}
+
+/** Counts of objective evaluations. */
+export interface Evaluations {
+  /** Value evaluations (a value-and-gradient counts one here and one in gradient). */
+  value: number;
+  /** Gradient evaluations. */
+  gradient: number;
+  /** Hessian-vector products. */
+  hessianVector: number;
+  /** Gauss-Newton-vector products. */
+  gaussNewtonVector: number;
+}
+
+/** The one result shape of every method. */
+export interface MinimizeResult {
+  /** The final point. */
+  x: Float64Array;
+  /** f(x) (on the full objective, also in mini-batch runs). */
+  value: number;
+  /** ‖∇f(x)‖ (full objective). */
+  gradientNorm: number;
+  /** Iterations performed. */
+  iterations: number;
+  /** Evaluation counts. */
+  evaluations: Evaluations;
+  /** Why the run stopped. */
+  status: Status;
+  /** True only when `status` is `"converged"` and every reported number is finite. */
+  success: boolean;
+  /** A sentence saying why it stopped, with numbers. */
+  message: string;
+  /** One row per iteration. */
+  trace: TraceRow[];
+}
+
+/** Re-exported for optimisers that build operators. */
+export type { LinearOperator, Objective };
