@@ -86,6 +86,7 @@ export {
 } from "./src/reference/finite_differences.ts";
 export {
   denseGaussNewton,
+  directionalDerivative,
   exactDenseHessian,
   explicitJacobians,
   secondDirectionalDerivative,

@@ -33,6 +33,34 @@ function seeded(x: Float64Array, u?: Float64Array, v?: Float64Array): HyperDual[
 }
 
 /**
+ * The exact directional derivative ∇f(x)ᵀu, from one dual-number pass over the data.
+ *
+ * @example
+ * ```ts
+ * import { directionalDerivative, mlp, networkObjective } from "@secondorder/harness";
+ * const net = mlp({ sizes: [2, 2, 1], activation: "relu" });
+ * const f = networkObjective(net, { inputs: [[1, -1]], targets: [[0.5]] });
+ * const x = net.initialParameters(1), u = new Float64Array(net.dim).fill(1);
+ * const exact = directionalDerivative(f, x, u);
+ * const viaGradient = f.gradient(x).reduce((s, g, i) => s + g * u[i], 0);
+ * if (Math.abs(exact - viaGradient) > 1e-12 * Math.max(1, Math.abs(exact))) throw new Error("bad");
+ * ```
+ */
+export function directionalDerivative(
+  objective: NetworkObjective,
+  x: Float64Array,
+  u: Float64Array,
+): number {
+  const where = "compute the directional derivative";
+  checkNetworkObjective(where, objective);
+  const n = objective.dim;
+  const theta = seeded(finiteVector(where, "x", x, n), finiteVector(where, "u", u, n));
+  const { inputs, targets } = objective.data;
+  return naiveObjective(objective.network, theta, inputs, targets, objective.samples, objective.C)
+    .b;
+}
+
+/**
  * The exact second directional derivative uᵀ∇²f(x)v, from one hyper-dual pass over the data.
  *
  * @example

@@ -98,7 +98,15 @@ export function buildNetworkCase(
   for (let i = 0; i < x.length; i++) x[i] = parameterScale * x[i] + 0.1 * random.normal();
   const description =
     `sizes [${sizes}] ${activation} ${head.output}+${head.loss} I=${samples} C=${C}`;
-  return { network, objective, x, seed, description };
+  return {
+    network,
+    objective,
+    x,
+    seed,
+    description,
+    // fast-check prints this instead of the objects when a property fails.
+    [fc.toStringMethod]: () => `NetworkCase(seed ${seed}: ${description})`,
+  } as NetworkCase;
 }
 
 /** An arbitrary network problem. */
