@@ -53,6 +53,8 @@ export {
 // Vector utilities.
 export { cosine as cosineSimilarity, dot, norm2, relativeError } from "./src/linalg/vector.ts";
 
+export { countMultiplyAdds } from "./src/linalg/gemm.ts";
+
 // Seeded randomness.
 export { createRandom, type Random } from "./src/random/random.ts";
 

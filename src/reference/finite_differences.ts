@@ -16,6 +16,11 @@ import { finiteVector, optionsObject, positiveNumber } from "../validate.ts";
 /** Options of the finite-difference oracles. */
 export interface FiniteDifferenceOptions {
   /**
+   * Gradient differences only: return (H + Hᵀ)/2 (default true). With false, the raw
+   * column-by-column differences come back, whose asymmetry measures the differencing error.
+   */
+  symmetrize?: boolean;
+  /**
    * The relative step: coordinate i moves by step·max(1, |xᵢ|). Default: ε^{1/3} ≈ 6.06e-6 for
    * first differences, ε^{1/4} ≈ 1.22e-4 for second differences of values.
    */
@@ -77,7 +82,8 @@ export function finiteDifferenceGradient(
 
 /**
  * The dense Hessian by central differences of gradients, column by column:
- * H[:, j] ≈ (∇f(x + hⱼeⱼ) − ∇f(x − hⱼeⱼ)) / 2hⱼ, then symmetrised as (H + Hᵀ)/2.
+ * H[:, j] ≈ (∇f(x + hⱼeⱼ) − ∇f(x − hⱼeⱼ)) / 2hⱼ, then symmetrised as (H + Hᵀ)/2 unless
+ * `symmetrize` is false.
  * Costs 2n gradients.
  *
  * @example
@@ -109,6 +115,7 @@ export function hessianByGradientDifferences(
     point[j] = xj;
     for (let i = 0; i < n; i++) H[i][j] = (up[i] - down[i]) / (2 * h);
   }
+  if (optionsObject(where, options).symmetrize === false) return H;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
       const mean = 0.5 * (H[i][j] + H[j][i]);

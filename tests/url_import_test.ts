@@ -1,0 +1,32 @@
+/**
+ * `mod.ts` must work when imported by URL: everything under `src/` uses pinned `npm:`
+ * specifiers from `src/deps.ts`, never the project's import map.
+ */
+
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { probe } from "./_fixtures/url_probe.ts";
+import { runDeno, serveDirectory } from "./_helpers/serve.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+Deno.test("mod.ts imported by URL from 127.0.0.1 gives the same numbers as a local import", async () => {
+  const server = serveDirectory(ROOT);
+  try {
+    // --no-config: no import map to lean on; --no-lock: the ephemeral port changes the URLs.
+    const result = await runDeno([
+      "run",
+      "--quiet",
+      "--no-config",
+      "--no-lock",
+      `--allow-import=127.0.0.1:${server.port}`,
+      `${server.url}tests/_fixtures/url_probe.ts`,
+    ], { cwd: Deno.cwd() });
+    strictEqual(result.code, 0, `the URL import failed:\n${result.stderr}`);
+    for (const path of ["/mod.ts", "/src/nn/passes.ts", "/src/curvature/network_objective.ts"]) {
+      strictEqual(server.requested.includes(path), true, `${path} was not fetched over HTTP`);
+    }
+    deepStrictEqual(JSON.parse(result.stdout), probe());
+  } finally {
+    await server.close();
+  }
+});
