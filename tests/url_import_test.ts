@@ -5,7 +5,7 @@
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { probe } from "./_fixtures/url_probe.ts";
-import { runDeno, serveDirectory } from "./_helpers/serve.ts";
+import { runDeno, serveDirectory } from "../cli/static_server.ts";
 
 const ROOT = new URL("../", import.meta.url);
 

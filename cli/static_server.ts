@@ -1,6 +1,8 @@
 /**
  * Serves the project's files over HTTP on 127.0.0.1 with a TypeScript MIME type for `.ts`, as a
- * static host of the library would, so tests can import `mod.ts` by URL.
+ * static host of the library would, so scripts and tests can import `mod.ts` by URL.
+ *
+ * @module
  */
 
 const MIME: Record<string, string> = {
@@ -21,11 +23,14 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves the directory `root` (a file URL ending in a slash) on an ephemeral port. */
-export function serveDirectory(root: URL): StaticServer {
+/**
+ * Serves the directory `root` (a file URL ending in a slash) on `port` (default: an ephemeral
+ * port chosen by the system).
+ */
+export function serveDirectory(root: URL, port = 0): StaticServer {
   const requested: string[] = [];
   const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    { hostname: "127.0.0.1", port, onListen: () => {} },
     async (request) => {
       const path = decodeURIComponent(new URL(request.url).pathname);
       requested.push(path);
@@ -42,8 +47,13 @@ export function serveDirectory(root: URL): StaticServer {
       }
     },
   );
-  const port = server.addr.port;
-  return { url: `http://127.0.0.1:${port}/`, port, requested, close: () => server.shutdown() };
+  const bound = server.addr.port;
+  return {
+    url: `http://127.0.0.1:${bound}/`,
+    port: bound,
+    requested,
+    close: () => server.shutdown(),
+  };
 }
 
 /** Runs `deno` (found on PATH) with the arguments and returns its exit code and output. */
