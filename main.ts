@@ -1,122 +1,166 @@
 // deno-lint-ignore-file no-console
 /**
- * `deno task reproduce`: runs every claim's experiment and prints claim, verdict and key number.
+ * `deno task reproduce`: runs every claim of the notes as an experiment and writes a browsable
+ * report (index.html, per-claim CSV, Vega-Lite spec and SVG, summary.json, manifest.json).
+ *
+ * Exit codes: 0 when every experiment ran (a refuted claim is a result, not a failure), 1 when
+ * an experiment crashed (it is shown as an error in the report), 2 for bad arguments.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { EXPERIMENTS } from "./src/experiments/registry.ts";
-import type { ExperimentResult } from "./src/experiments/experiment.ts";
-
-const USAGE = `Usage: deno task reproduce [options]
-
-Runs every claim of the notes (C01–C29) as an experiment and reports a verdict per claim.
-
-Options:
-  --only C06,C15   run only these claims (comma-separated ids)
-  --seed N         seed of every random draw (default 20240601)
-  --quick          smaller sizes, for CI
-  --help           show this text
-`;
+import { reproduce } from "./src/report/reproduce.ts";
+import { formatNumber } from "./src/report/html.ts";
 
 /** The default seed of a run. */
 export const DEFAULT_SEED = 20240601;
 
-function fail(message: string): never {
+const USAGE = `Usage: deno task reproduce [options]
+
+Runs every claim of the notes (C01–C29) as an experiment, decides a verdict from the measured
+numbers, and writes a report you can open in a browser (<out>/index.html).
+
+Options:
+  --only C06,C15   run only these claims; the rest of an existing report is kept
+  --seed N         seed of every random draw (default ${DEFAULT_SEED})
+  --out DIR        output folder (default reports/; the task may write only there)
+  --quick          smaller sizes, for CI (under 30 s)
+  --help           show this text
+`;
+
+function usageError(message: string): never {
   console.error(`reproduce: ${message}\n\n${USAGE}`);
   Deno.exit(2);
 }
 
-async function main(args: string[]): Promise<number> {
-  let parsed;
+function parse(args: string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args,
       options: {
         only: { type: "string" },
         seed: { type: "string" },
+        out: { type: "string", default: "reports" },
         quick: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
       strict: true,
       allowPositionals: false,
-    });
+    }).values;
   } catch (error) {
-    fail((error as Error).message);
+    usageError((error as Error).message);
   }
-  const { values } = parsed;
+}
+
+/** A one-line progress bar on stderr when it is a terminal; nothing otherwise. */
+function progressBar(): (label: string, fraction: number) => void {
+  if (!Deno.stderr.isTerminal()) return () => {};
+  const encoder = new TextEncoder();
+  let last = -1;
+  return (label, fraction) => {
+    const percent = Math.round(100 * Math.min(1, Math.max(0, fraction)));
+    if (percent === last) return;
+    last = percent;
+    const filled = Math.round(percent / 5);
+    const bar = `${"█".repeat(filled)}${"░".repeat(20 - filled)}`;
+    Deno.stderr.writeSync(encoder.encode(`\r  ${label} ${bar} ${percent}%\x1b[K`));
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  const values = parse(args);
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
   const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    fail(`--seed is "${values.seed}", expected an integer in [0, 4294967295]`);
+  if (values.seed !== undefined && (!/^\d+$/.test(values.seed) || seed > 0xffffffff)) {
+    usageError(`--seed is "${values.seed}", expected an integer in [0, 4294967295]`);
   }
+  const known = EXPERIMENTS.map((e) => e.id as string);
   let selected = EXPERIMENTS;
+  let only: string[] | undefined;
   if (values.only !== undefined) {
-    const ids = values.only.split(",").map((s) => s.trim().toUpperCase()).filter((s) => s);
-    const known = new Set(EXPERIMENTS.map((e) => e.id as string));
-    const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0 || ids.length === 0) {
-      fail(
-        `--only names unknown claim ${unknown.join(", ") || "(none)"}; known: ${
-          [...known].join(", ")
+    only = values.only.split(",").map((s) => s.trim().toUpperCase()).filter((s) => s !== "");
+    const unknown = only.filter((id) => !known.includes(id));
+    if (only.length === 0) usageError("--only is empty, expected claim ids such as C06,C15");
+    if (unknown.length > 0) {
+      usageError(
+        `--only names unknown claim${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; known: ${
+          known.join(", ")
         }`,
       );
     }
-    selected = EXPERIMENTS.filter((e) => ids.includes(e.id));
+    selected = EXPERIMENTS.filter((e) => only!.includes(e.id));
+  }
+  const outDir = values.out;
+  if (outDir.trim() === "") usageError("--out is empty, expected a folder");
+  for (const name of ["read", "write"] as const) {
+    const { state } = await Deno.permissions.query({ name, path: outDir });
+    if (state !== "granted") {
+      console.error(
+        `reproduce: no ${name} access to "${outDir}". The reproduce task may write only under ` +
+          `reports/; for another folder run\n  deno run --allow-read=.,${outDir} ` +
+          `--allow-write=${outDir} main.ts --out ${outDir}`,
+      );
+      return 2;
+    }
   }
 
-  const rows: { id: string; verdict: string; key: string; seconds: string }[] = [];
-  let crashed = 0;
-  for (const experiment of selected) {
-    const started = performance.now();
-    let result: ExperimentResult | undefined;
-    let error: unknown;
-    try {
-      result = await experiment.run({
-        seed,
-        quick: values.quick,
-        progress: () => {},
-      });
-    } catch (e) {
-      error = e;
-      crashed++;
+  const draw = progressBar();
+  const clearLine = Deno.stderr.isTerminal() ? "\r\x1b[K" : "";
+  const started = performance.now();
+  let outcome;
+  try {
+    outcome = await reproduce(selected, {
+      seed,
+      quick: values.quick,
+      outDir,
+      only,
+      root: new URL("./", import.meta.url),
+      onStart: (experiment, index, count) => draw(`[${index + 1}/${count}] ${experiment.id}`, 0),
+      onProgress: (experiment, fraction) => draw(experiment.id, fraction),
+      onDone: (entry, seconds) => {
+        const what = entry.status === "error" ? "CRASHED" : entry.verdict;
+        console.error(`${clearLine}${entry.id.padEnd(4)} ${what} (${seconds.toFixed(1)} s)`);
+        if (entry.status === "error") {
+          console.error(`     ${entry.error?.split("\n").join("\n     ")}`);
+        }
+      },
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
+      console.error(
+        `reproduce: cannot write to "${outDir}": ${(error as Error).message}`,
+      );
+      return 2;
     }
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    if (result) {
-      const [name, value] = Object.entries(result.keyNumbers)[0] ?? ["", NaN];
-      rows.push({
-        id: experiment.id,
-        verdict: result.verdict,
-        key: `${name} = ${format(value)}`,
-        seconds,
-      });
-      console.error(`${experiment.id} ${result.verdict} (${seconds} s)`);
-    } else {
-      rows.push({
-        id: experiment.id,
-        verdict: "error",
-        key: String((error as Error)?.message ?? error),
-        seconds,
-      });
-      console.error(`${experiment.id} crashed (${seconds} s): ${(error as Error)?.stack ?? error}`);
-    }
+    throw error;
   }
-  const width = Math.max(...rows.map((r) => r.verdict.length), 7);
+
+  const { summary, crashed } = outcome;
+  const width = Math.max(7, ...summary.claims.map((c) => (c.verdict ?? "error").length));
   console.log(`claim  ${"verdict".padEnd(width)}  key number`);
-  for (const r of rows) console.log(`${r.id.padEnd(5)}  ${r.verdict.padEnd(width)}  ${r.key}`);
-  return crashed > 0 ? 1 : 0;
-}
-
-function format(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const a = Math.abs(value);
-  return a !== 0 && (a < 1e-3 || a >= 1e5)
-    ? value.toExponential(3)
-    : String(Number(value.toPrecision(4)));
+  for (const c of summary.claims) {
+    const key = c.keyNumbers ? Object.entries(c.keyNumbers)[0] : undefined;
+    const verdict = c.status === "error" ? "error" : c.verdict ?? "error";
+    console.log(
+      `${c.id.padEnd(5)}  ${verdict.padEnd(width)}  ${
+        key ? `${key[0]} = ${formatNumber(key[1])}` : c.error?.split("\n")[0] ?? ""
+      }`,
+    );
+  }
+  const { counts } = summary;
+  console.error(
+    `\n${summary.claims.length} claims: ${counts.holds} hold, ${
+      counts["holds under conditions"]
+    } hold under conditions, ` +
+      `${counts.refuted} refuted, ${counts.error} crashed. Report: ${outDir}/index.html ` +
+      `(${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  return crashed.length > 0 ? 1 : 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -14,3 +14,14 @@ export {
   LuDecomposition,
   Matrix,
 } from "npm:ml-matrix@6.15.1";
+
+/** Vega-Lite, to compile figure specs (report writer only; loaded on first use). */
+export const loadVegaLite = (): Promise<typeof import("npm:vega-lite@6.5.0")> =>
+  import("npm:vega-lite@6.5.0");
+
+/** Vega, to render compiled specs to SVG headless (report writer only; loaded on first use). */
+export const loadVega = (): Promise<typeof import("npm:vega@6.4.0")> => import("npm:vega@6.4.0");
+
+/** csv-stringify, to write experiment rows as CSV (report writer only; loaded on first use). */
+export const loadCsvStringify = (): Promise<typeof import("npm:csv-stringify@6.9.0/sync")> =>
+  import("npm:csv-stringify@6.9.0/sync");

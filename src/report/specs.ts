@@ -48,8 +48,12 @@ export interface ChartOptions {
 }
 
 function axis(field: string, title: string | undefined, type: string, scale?: object) {
-  return { field, type, title: title ?? field, ...(scale ? { scale } : {}) };
+  const labels = type === "quantitative" ? {} : { axis: { labelAngle: -30, labelLimit: 260 } };
+  return { field, type, title: title ?? field, ...(scale ? { scale } : {}), ...labels };
 }
+
+/** Legends show labels in full (Vega-Lite truncates at 160 px by default). */
+const LEGEND = { labelLimit: 480 };
 
 function encoding(o: ChartOptions): Record<string, unknown> {
   const enc: Record<string, unknown> = {
@@ -70,8 +74,10 @@ function encoding(o: ChartOptions): Record<string, unknown> {
       o.logY ? { type: "log" } : o.symlogY ? { type: "symlog" } : { zero: false },
     ),
   };
-  if (o.color) enc.color = { field: o.color, type: "nominal", title: o.color };
-  if (o.detail) enc.strokeDash = { field: o.detail, type: "nominal", title: o.detail };
+  if (o.color) enc.color = { field: o.color, type: "nominal", title: o.color, legend: LEGEND };
+  if (o.detail) {
+    enc.strokeDash = { field: o.detail, type: "nominal", title: o.detail, legend: LEGEND };
+  }
   return enc;
 }
 
@@ -108,7 +114,7 @@ export function pointChart(o: ChartOptions & { filled?: boolean; size?: number }
   const enc = encoding(o);
   if (o.detail) {
     delete enc.strokeDash;
-    enc.shape = { field: o.detail, type: "nominal", title: o.detail };
+    enc.shape = { field: o.detail, type: "nominal", title: o.detail, legend: LEGEND };
   }
   return {
     ...base(o),
