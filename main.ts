@@ -11,6 +11,7 @@
 
 import { parseArgs } from "node:util";
 import { EXPERIMENTS } from "./src/experiments/registry.ts";
+import type { Experiment } from "./src/experiments/experiment.ts";
 import { reproduce } from "./src/report/reproduce.ts";
 import { formatNumber } from "./src/report/html.ts";
 
@@ -30,9 +31,11 @@ Options:
   --help           show this text
 `;
 
+/** A command-line mistake: reported with the usage text, exit code 2. */
+class UsageError extends Error {}
+
 function usageError(message: string): never {
-  console.error(`reproduce: ${message}\n\n${USAGE}`);
-  Deno.exit(2);
+  throw new UsageError(message);
 }
 
 function parse(args: string[]) {
@@ -69,7 +72,26 @@ function progressBar(): (label: string, fraction: number) => void {
   };
 }
 
-async function main(args: string[]): Promise<number> {
+/**
+ * Runs the command with `args` over `experiments` (default: every claim) and returns the exit
+ * code: 0 when every experiment ran, 1 when one crashed, 2 for bad arguments.
+ */
+export async function main(
+  args: string[],
+  experiments: readonly Experiment[] = EXPERIMENTS,
+): Promise<number> {
+  try {
+    return await run(args, experiments);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`reproduce: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function run(args: string[], experiments: readonly Experiment[]): Promise<number> {
   const values = parse(args);
   if (values.help) {
     console.log(USAGE);
@@ -79,8 +101,8 @@ async function main(args: string[]): Promise<number> {
   if (values.seed !== undefined && (!/^\d+$/.test(values.seed) || seed > 0xffffffff)) {
     usageError(`--seed is "${values.seed}", expected an integer in [0, 4294967295]`);
   }
-  const known = EXPERIMENTS.map((e) => e.id as string);
-  let selected = EXPERIMENTS;
+  const known = experiments.map((e) => e.id as string);
+  let selected = experiments;
   let only: string[] | undefined;
   if (values.only !== undefined) {
     only = values.only.split(",").map((s) => s.trim().toUpperCase()).filter((s) => s !== "");
@@ -93,7 +115,7 @@ async function main(args: string[]): Promise<number> {
         }`,
       );
     }
-    selected = EXPERIMENTS.filter((e) => only!.includes(e.id));
+    selected = experiments.filter((e) => only!.includes(e.id));
   }
   const outDir = values.out;
   if (outDir.trim() === "") usageError("--out is empty, expected a folder");

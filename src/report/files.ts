@@ -12,13 +12,6 @@ import { join } from "node:path";
 /** The staging folder's name inside the output folder. */
 export const STAGING = ".staging";
 
-/** Writes `content` to `path` through a temporary file and a rename. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const temporary = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeTextFile(temporary, content);
-  await Deno.rename(temporary, path);
-}
-
 /**
  * Commits a set of files to `outDir`: stages them all, then renames them into place in the
  * given order (put the index last, so that it never links to files not yet in place).
