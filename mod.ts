@@ -79,6 +79,16 @@ export {
   type SpectrumOptions,
 } from "./src/problems/quadratic.ts";
 
+export {
+  gaussianMixture,
+  irisDataset,
+  type IrisOptions,
+  type LabelledDataset,
+  type MnistOptions,
+  mnistSubset,
+  standardizeColumns,
+} from "./src/problems/datasets.ts";
+
 // Reference oracles: slow by design.
 export {
   finiteDifferenceGradient,

