@@ -38,12 +38,13 @@ export function logSigmoid(z: number): number {
  * log Σ exp(zₖ) over `count` entries of `z` from `offset`, shifted by the maximum so that it
  * never overflows (finite for entries of ±1000).
  */
-export function logSumExp(z: ArrayLike<number>, offset = 0, count = z.length - offset): number {
+export function logSumExp(z: ArrayLike<number>, offset = 0, count?: number): number {
+  const n = count ?? z.length - offset;
   let max = -Infinity;
-  for (let k = 0; k < count; k++) if (z[offset + k] > max) max = z[offset + k];
+  for (let k = 0; k < n; k++) if (z[offset + k] > max) max = z[offset + k];
   if (max === -Infinity || max === Infinity) return max;
   let s = 0;
-  for (let k = 0; k < count; k++) s += Math.exp(z[offset + k] - max);
+  for (let k = 0; k < n; k++) s += Math.exp(z[offset + k] - max);
   return max + Math.log(s);
 }
 
