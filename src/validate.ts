@@ -107,6 +107,13 @@ export function outBuffer(
   return out;
 }
 
+/** Checks that an output buffer is not the input it is computed from. */
+export function notAliased(where: string, out: Float64Array, input: Float64Array): void {
+  if (out === input) {
+    throw new RangeError(`Cannot ${where}: out is the same array as x, expected a separate buffer`);
+  }
+}
+
 /** Checks a finite number, optionally bounded: `min`/`max` inclusive unless `exclusive`. */
 export function finiteNumber(
   where: string,

@@ -36,6 +36,7 @@ import {
   describe,
   finiteVector,
   integerInRange,
+  notAliased,
   optionsObject,
   outBuffer,
   positiveNumber,
@@ -236,6 +237,7 @@ function objectiveFromMatrices(
     gradient(x: Float64Array, out?: Float64Array): Float64Array {
       const point = checkPoint("compute the gradient", x);
       const g = outBuffer("compute the gradient", out, dim);
+      notAliased("compute the gradient", g, point);
       valueAndGradientInto(point, g);
       return g;
     },
@@ -243,6 +245,7 @@ function objectiveFromMatrices(
     valueAndGradient(x: Float64Array, out?: Float64Array): ValueAndGradient {
       const point = checkPoint("compute the value and gradient", x);
       const g = outBuffer("compute the value and gradient", out, dim);
+      notAliased("compute the value and gradient", g, point);
       return { value: valueAndGradientInto(point, g), gradient: g };
     },
 
@@ -330,6 +333,7 @@ function objectiveFromMatrices(
         ` (samples × outputs = ${rows} × ${k})`,
       );
       const result = outBuffer(where, out, dim);
+      notAliased(where, result, theta);
       const ws = new NetworkWorkspace(network, rows);
       const bw = new BackwardBuffers(network, rows);
       forwardBatch(network, theta, inputs, rows, ws, false);

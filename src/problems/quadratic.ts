@@ -19,6 +19,7 @@ import {
   finiteNumber,
   finiteVector,
   integerInRange,
+  notAliased,
   optionsObject,
   outBuffer,
 } from "../validate.ts";
@@ -104,11 +105,13 @@ export function quadraticObjective(
     },
     gradient(x: Float64Array, out?: Float64Array) {
       const g = outBuffer("compute the gradient", out, n);
+      notAliased("compute the gradient", g, x);
       evaluate(finiteVector("compute the gradient", "x", x, n), g);
       return g;
     },
     valueAndGradient(x: Float64Array, out?: Float64Array) {
       const g = outBuffer("compute the value and gradient", out, n);
+      notAliased("compute the value and gradient", g, x);
       const value = evaluate(finiteVector("compute the value and gradient", "x", x, n), g);
       return { value, gradient: g };
     },

@@ -130,6 +130,8 @@ Deno.test("networkObjective() rejects bad data with errors that name the argumen
     /x is an array of length 2, expected a Float64Array/,
   );
   assertThrowsWith(() => net.initialParameters(-1), RangeError, /seed is -1/);
+  const point = net.initialParameters(0);
+  assertThrowsWith(() => f.gradient(point, point), RangeError, /out is the same array as x/);
 });
 
 Deno.test("log-sigmoid, softplus and log-sum-exp stay finite and exact at ±1000", () => {
