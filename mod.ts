@@ -103,3 +103,22 @@ export {
   explicitJacobians,
   secondDirectionalDerivative,
 } from "./src/reference/network_oracles.ts";
+
+// Solvers and spectra.
+export {
+  cg,
+  type CgOptions,
+  type CgResult,
+  type CgStatus,
+  directSolve,
+  type DirectSolveResult,
+  type DirectSolveStatus,
+  eigh,
+  type EighResult,
+  lanczos,
+  type LanczosOptions,
+  type LanczosResult,
+  type LanczosWhich,
+  type OperatorInput,
+  type SavedIterate,
+} from "./src/solve/mod.ts";

@@ -1,0 +1,15 @@
+/**
+ * Linear solvers and spectral tools on the `LinearOperator` interface: conjugate
+ * gradient, Neumann series, dense direct solves, power iteration, Lanczos, the symmetric
+ * eigendecomposition, condition numbers, critical-point classification, Hutchinson's trace
+ * estimator and stochastic Lanczos quadrature. Numerical outcomes come back as a `status` in
+ * the returned record; only a caller's mistake throws.
+ *
+ * @module
+ */
+
+export type { OperatorInput } from "./_shared.ts";
+export { cg, type CgOptions, type CgResult, type CgStatus, type SavedIterate } from "./cg.ts";
+export { directSolve, type DirectSolveResult, type DirectSolveStatus } from "./direct_solve.ts";
+export { eigh, type EighResult } from "./eigh.ts";
+export { lanczos, type LanczosOptions, type LanczosResult, type LanczosWhich } from "./lanczos.ts";
