@@ -13,6 +13,7 @@ export {
   EigenvalueDecomposition,
   LuDecomposition,
   Matrix,
+  SingularValueDecomposition,
 } from "npm:ml-matrix@6.15.1";
 
 /** Vega-Lite, to compile figure specs (report writer only; loaded on first use). */

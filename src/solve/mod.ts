@@ -13,3 +13,29 @@ export { cg, type CgOptions, type CgResult, type CgStatus, type SavedIterate } f
 export { directSolve, type DirectSolveResult, type DirectSolveStatus } from "./direct_solve.ts";
 export { eigh, type EighResult } from "./eigh.ts";
 export { lanczos, type LanczosOptions, type LanczosResult, type LanczosWhich } from "./lanczos.ts";
+export {
+  neumann,
+  type NeumannOptions,
+  type NeumannResult,
+  type NeumannStatus,
+  type ScaleEstimate,
+} from "./neumann.ts";
+export {
+  powerIteration,
+  type PowerIterationOptions,
+  type PowerIterationResult,
+} from "./power_iteration.ts";
+export { conditionNumber, type ConditionNumberResult } from "./condition_number.ts";
+export {
+  classifyCriticalPoint,
+  type ClassifyCriticalPointOptions,
+  type CriticalPointKind,
+  type CriticalPointResult,
+  type Inertia,
+} from "./critical_point.ts";
+export { type HutchinsonOptions, type HutchinsonResult, hutchinsonTrace } from "./hutchinson.ts";
+export {
+  spectralDensity,
+  type SpectralDensityOptions,
+  type SpectralDensityResult,
+} from "./spectral_density.ts";
