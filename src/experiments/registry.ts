@@ -8,6 +8,7 @@ import type { Experiment } from "./experiment.ts";
 import { c02 } from "./c02_hessian_symmetry.ts";
 import { c13 } from "./c13_gauss_newton_split.ts";
 import { c19 } from "./c19_hvp_cost.ts";
+import { c27 } from "./c27_conditioning.ts";
 import { c28 } from "./c28_minibatch_variance.ts";
 
 /** The experiments, sorted by claim id. Each module adds one line here. */
@@ -15,5 +16,6 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c02,
   c13,
   c19,
+  c27,
   c28,
 ];
