@@ -27,6 +27,7 @@
  */
 
 export type { Objective, ValueAndGradient } from "./src/objective.ts";
+export { NonFiniteError } from "./src/validate.ts";
 
 // Linear operators and their algebra.
 export {
@@ -121,9 +122,9 @@ export {
   type DirectSolveStatus,
   eigh,
   type EighResult,
-  hutchinsonTrace,
   type HutchinsonOptions,
   type HutchinsonResult,
+  hutchinsonTrace,
   type Inertia,
   lanczos,
   type LanczosOptions,

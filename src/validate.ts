@@ -107,6 +107,45 @@ export function outBuffer(
   return out;
 }
 
+/**
+ * Thrown when a finite point gives a non-finite result: the loss or its derivatives overflow
+ * there (for example weights of 1e300, or ±Infinity cancelling to NaN). It is a `RangeError`
+ * naming the point `x`, so a caller's out-of-range point fails loudly instead of returning NaN;
+ * `minimize()` turns it into the status `"non-finite"` (or, at a trial point of a line search,
+ * into f = +∞, a step to reject).
+ */
+export class NonFiniteError extends RangeError {
+  /** The largest |xᵢ| of the point, to show how far out of range it was. */
+  readonly largestEntry: number;
+
+  constructor(where: string, what: string, x: ArrayLike<number>) {
+    let largest = 0;
+    for (let i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i]));
+    super(
+      `Cannot ${where}: ${what} is not finite at x (largest |xᵢ| = ${largest}); the loss or its ` +
+        `derivatives overflow there`,
+    );
+    this.name = "NonFiniteError";
+    this.largestEntry = largest;
+  }
+}
+
+/** Throws {@linkcode NonFiniteError} unless `value` is finite. */
+export function requireFiniteValue(where: string, value: number, x: ArrayLike<number>): number {
+  if (!Number.isFinite(value)) throw new NonFiniteError(where, "the value", x);
+  return value;
+}
+
+/** Throws {@linkcode NonFiniteError} unless every entry of `values` is finite. */
+export function requireFiniteEntries(
+  where: string,
+  what: string,
+  values: ArrayLike<number>,
+  x: ArrayLike<number>,
+): void {
+  if (firstNonFinite(values)) throw new NonFiniteError(where, what, x);
+}
+
 /** Checks that an output buffer is not the input it is computed from. */
 export function notAliased(where: string, out: Float64Array, input: Float64Array): void {
   if (out === input) {

@@ -40,8 +40,11 @@ import {
   optionsObject,
   outBuffer,
   positiveNumber,
+  requireFiniteEntries,
+  requireFiniteValue,
   vectorOfLength,
 } from "../validate.ts";
+import { allFinite } from "../linalg/vector.ts";
 
 /** A data set: one input row and one target row per sample. */
 export interface Dataset {
@@ -209,14 +212,16 @@ function objectiveFromMatrices(
     if (invC !== 0) { for (let i = 0; i < dim; i++) out[i] += invC * x[i]; }
   };
 
-  const valueAndGradientInto = (x: Float64Array, out: Float64Array): number => {
+  const valueAndGradientInto = (where: string, x: Float64Array, out: Float64Array): number => {
     const { ws, bw } = scratch();
     forwardBatch(network, x, inputs, rows, ws, false);
     const loss = headLoss(head, ws.z[L - 1], ws.out, targets, rows, k);
+    const value = requireFiniteValue(where, regularisedValue(x, loss), x);
     headGradient(head, ws.z[L - 1], ws.out, targets, rows, k, invI, bw.deltas[L - 1]);
     backwardBatch(network, x, ws, bw, out);
     addRegulariser(x, out);
-    return regularisedValue(x, loss);
+    requireFiniteEntries(where, "the gradient", out, x);
+    return value;
   };
 
   const objective: NetworkObjective = {
@@ -228,17 +233,19 @@ function objectiveFromMatrices(
     data: { inputs, targets },
 
     value(x: Float64Array): number {
-      const point = checkPoint("evaluate the objective", x);
+      const where = "evaluate the objective";
+      const point = checkPoint(where, x);
       const { ws } = scratch();
       forwardBatch(network, point, inputs, rows, ws, false);
-      return regularisedValue(point, headLoss(head, ws.z[L - 1], ws.out, targets, rows, k));
+      const loss = headLoss(head, ws.z[L - 1], ws.out, targets, rows, k);
+      return requireFiniteValue(where, regularisedValue(point, loss), point);
     },
 
     gradient(x: Float64Array, out?: Float64Array): Float64Array {
       const point = checkPoint("compute the gradient", x);
       const g = outBuffer("compute the gradient", out, dim);
       notAliased("compute the gradient", g, point);
-      valueAndGradientInto(point, g);
+      valueAndGradientInto("compute the gradient", point, g);
       return g;
     },
 
@@ -246,18 +253,24 @@ function objectiveFromMatrices(
       const point = checkPoint("compute the value and gradient", x);
       const g = outBuffer("compute the value and gradient", out, dim);
       notAliased("compute the value and gradient", g, point);
-      return { value: valueAndGradientInto(point, g), gradient: g };
+      return {
+        value: valueAndGradientInto("compute the value and gradient", point, g),
+        gradient: g,
+      };
     },
 
     hessian(x: Float64Array): LinearOperator {
-      const theta = checkPoint("build the Hessian", x).slice();
+      const where = "build the Hessian";
+      const theta = checkPoint(where, x).slice();
       const ws = new NetworkWorkspace(network, rows);
       const bw = new BackwardBuffers(network, rows);
       const rb = new RBuffers(network, rows);
       const gradient = new Float64Array(dim);
       forwardBatch(network, theta, inputs, rows, ws, true);
+      requireFiniteEntries(where, "the network's output", ws.out, theta);
       headGradient(head, ws.z[L - 1], ws.out, targets, rows, k, invI, bw.deltas[L - 1]);
       backwardBatch(network, theta, ws, bw, gradient);
+      requireFiniteEntries(where, "the gradient", gradient, theta);
       // φ″(zₗ₋₁) ⊙ δaₗ, the only point-dependent factor of R{Δ} besides φ′.
       const d2dAct = ws.d2.map((d2, l) => {
         const product = new Float64Array(d2.length);
@@ -290,11 +303,13 @@ function objectiveFromMatrices(
     },
 
     gaussNewton(x: Float64Array): LinearOperator {
-      const theta = checkPoint("build the Gauss-Newton operator", x).slice();
+      const where = "build the Gauss-Newton operator";
+      const theta = checkPoint(where, x).slice();
       const ws = new NetworkWorkspace(network, rows);
       const bw = new BackwardBuffers(network, rows);
       const rb = new RBuffers(network, rows);
       forwardBatch(network, theta, inputs, rows, ws, false);
+      requireFiniteEntries(where, "the network's output", ws.out, theta);
       return {
         dim,
         structure: invC > 0 ? "spd" : "symmetric",
@@ -319,6 +334,7 @@ function objectiveFromMatrices(
       forwardBatch(network, theta, inputs, rows, ws, false);
       rForwardBatch(network, theta, direction, ws, rb);
       headSplitMap(head, ws.out, rb.rz[L - 1], result, rows, k);
+      if (allFinite(direction)) requireFiniteEntries(where, "J·v", result, theta);
       return result;
     },
 
@@ -339,6 +355,7 @@ function objectiveFromMatrices(
       forwardBatch(network, theta, inputs, rows, ws, false);
       headSplitMap(head, ws.out, cotangent, bw.deltas[L - 1], rows, k);
       backwardBatch(network, theta, ws, bw, result);
+      if (allFinite(cotangent)) requireFiniteEntries(where, "Jᵀ·u", result, theta);
       return result;
     },
 

@@ -22,6 +22,8 @@ import {
   notAliased,
   optionsObject,
   outBuffer,
+  requireFiniteEntries,
+  requireFiniteValue,
 } from "../validate.ts";
 
 /** Options of {@linkcode quadraticObjective}. */
@@ -101,18 +103,26 @@ export function quadraticObjective(
     matrix: data,
     b,
     value(x: Float64Array) {
-      return evaluate(finiteVector("evaluate the quadratic", "x", x, n), undefined);
+      const where = "evaluate the quadratic";
+      const point = finiteVector(where, "x", x, n);
+      return requireFiniteValue(where, evaluate(point, undefined), point);
     },
     gradient(x: Float64Array, out?: Float64Array) {
-      const g = outBuffer("compute the gradient", out, n);
-      notAliased("compute the gradient", g, x);
-      evaluate(finiteVector("compute the gradient", "x", x, n), g);
+      const where = "compute the gradient";
+      const g = outBuffer(where, out, n);
+      notAliased(where, g, x);
+      const point = finiteVector(where, "x", x, n);
+      evaluate(point, g);
+      requireFiniteEntries(where, "the gradient", g, point);
       return g;
     },
     valueAndGradient(x: Float64Array, out?: Float64Array) {
-      const g = outBuffer("compute the value and gradient", out, n);
-      notAliased("compute the value and gradient", g, x);
-      const value = evaluate(finiteVector("compute the value and gradient", "x", x, n), g);
+      const where = "compute the value and gradient";
+      const g = outBuffer(where, out, n);
+      notAliased(where, g, x);
+      const point = finiteVector(where, "x", x, n);
+      const value = requireFiniteValue(where, evaluate(point, g), point);
+      requireFiniteEntries(where, "the gradient", g, point);
       return { value, gradient: g };
     },
     hessian(x: Float64Array) {

@@ -14,6 +14,7 @@ import {
   mlp,
   type Network,
   networkObjective,
+  NonFiniteError,
   sigmoid,
   softplus,
 } from "@secondorder/harness";
@@ -171,6 +172,34 @@ Deno.test("losses, gradients and curvature stay finite for logits of ±1000", ()
     }
     if (net.loss === "cross-entropy") {
       assertClose(value, 1000, { rtol: 1e-15 }, "cross-entropy at ±1000");
+    }
+  }
+});
+
+Deno.test("a finite point where the loss overflows throws NonFiniteError naming x, never NaN", () => {
+  // Identity units with weights ±1e200 send ±Infinity forward, which cancels to NaN.
+  const net = mlp({ sizes: [2, 2, 1], activation: "identity" });
+  const f = networkObjective(net, { inputs: [[1e150, 1e150]], targets: [[0]] });
+  const x = new Float64Array(net.dim).fill(1e200);
+  x[net.layers[1].weightOffset + 1] = -1e200;
+  for (
+    const call of [
+      () => f.value(x),
+      () => f.gradient(x),
+      () => f.hessian(x),
+      () => f.gaussNewton(x),
+    ]
+  ) {
+    try {
+      call();
+      throw new Error("expected a NonFiniteError");
+    } catch (error) {
+      check(error instanceof NonFiniteError, () => `got ${error}`);
+      check(error instanceof RangeError, () => "NonFiniteError is a RangeError");
+      check(
+        / at x \(largest \|xᵢ\| = 1e\+200\)/.test((error as Error).message),
+        () => (error as Error).message,
+      );
     }
   }
 });
