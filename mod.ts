@@ -52,7 +52,7 @@ export {
 } from "./src/operator/algebra.ts";
 
 // Vector utilities.
-export { cosine as cosineSimilarity, dot, norm2, relativeError } from "./src/linalg/vector.ts";
+export { cosineSimilarity, dot, norm2, relativeError } from "./src/linalg/checked.ts";
 
 export { countMultiplyAdds } from "./src/linalg/gemm.ts";
 
@@ -61,7 +61,8 @@ export { createRandom, type Random } from "./src/random/random.ts";
 
 // Networks and their objectives.
 export { type LayerLayout, mlp, type MlpSpec, type Network } from "./src/nn/mlp.ts";
-export { type Activation, logSigmoid, logSumExp, sigmoid, softplus } from "./src/nn/activations.ts";
+export type { Activation } from "./src/nn/activations.ts";
+export { logSigmoid, logSumExp, sigmoid, softplus } from "./src/nn/scalar_functions.ts";
 export type { HeadKind, Loss, OutputMap } from "./src/nn/heads.ts";
 export {
   type Dataset,
