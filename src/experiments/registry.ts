@@ -6,16 +6,26 @@
 
 import type { Experiment } from "./experiment.ts";
 import { c02 } from "./c02_hessian_symmetry.ts";
+import { c05 } from "./c05_cg_conjugacy.ts";
 import { c13 } from "./c13_gauss_newton_split.ts";
+import { c15 } from "./c15_cg_positive_definite.ts";
+import { c16 } from "./c16_quadratic_subproblem.ts";
+import { c17 } from "./c17_neumann_series.ts";
 import { c19 } from "./c19_hvp_cost.ts";
+import { c20 } from "./c20_critical_points.ts";
 import { c27 } from "./c27_conditioning.ts";
 import { c28 } from "./c28_minibatch_variance.ts";
 
 /** The experiments, sorted by claim id. Each module adds one line here. */
 export const EXPERIMENTS: readonly Experiment[] = [
   c02,
+  c05,
   c13,
+  c15,
+  c16,
+  c17,
   c19,
+  c20,
   c27,
   c28,
 ];
