@@ -221,12 +221,19 @@ export function oneOf<T extends string>(
   return value as T;
 }
 
-/** Checks that `value` is a plain options object (or undefined, which becomes `{}`). */
-export function optionsObject<T extends object>(where: string, value: T | undefined): T {
+/**
+ * Checks that `value` is a plain options object (or undefined, which becomes `{}`). `name` is
+ * the parameter's name in the error message (default "options").
+ */
+export function optionsObject<T extends object>(
+  where: string,
+  value: T | undefined,
+  name = "options",
+): T {
   if (value === undefined) return {} as T;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new TypeError(
-      `Cannot ${where}: options is ${describe(value)}, expected an object or undefined`,
+      `Cannot ${where}: ${name} is ${describe(value)}, expected an object or undefined`,
     );
   }
   return value;

@@ -42,9 +42,7 @@ import {
   positiveNumber,
   requireFiniteEntries,
   requireFiniteValue,
-  vectorOfLength,
 } from "../validate.ts";
-import { allFinite } from "../linalg/vector.ts";
 
 /** A data set: one input row and one target row per sample. */
 export interface Dataset {
@@ -327,21 +325,21 @@ function objectiveFromMatrices(
     jvp(x: Float64Array, v: Float64Array, out?: Float64Array): Float64Array {
       const where = "compute the Jacobian-vector product";
       const theta = checkPoint(where, x);
-      const direction = vectorOfLength(where, "v", v, dim, " (the network's parameter count)");
+      const direction = finiteVector(where, "v", v, dim, " (the network's parameter count)");
       const result = outBuffer(where, out, rows * k);
       const ws = new NetworkWorkspace(network, rows);
       const rb = new RBuffers(network, rows);
       forwardBatch(network, theta, inputs, rows, ws, false);
       rForwardBatch(network, theta, direction, ws, rb);
       headSplitMap(head, ws.out, rb.rz[L - 1], result, rows, k);
-      if (allFinite(direction)) requireFiniteEntries(where, "J·v", result, theta);
+      requireFiniteEntries(where, "J·v", result, theta);
       return result;
     },
 
     vjp(x: Float64Array, u: Float64Array, out?: Float64Array): Float64Array {
       const where = "compute the vector-Jacobian product";
       const theta = checkPoint(where, x);
-      const cotangent = vectorOfLength(
+      const cotangent = finiteVector(
         where,
         "u",
         u,
@@ -355,7 +353,7 @@ function objectiveFromMatrices(
       forwardBatch(network, theta, inputs, rows, ws, false);
       headSplitMap(head, ws.out, cotangent, bw.deltas[L - 1], rows, k);
       backwardBatch(network, theta, ws, bw, result);
-      if (allFinite(cotangent)) requireFiniteEntries(where, "Jᵀ·u", result, theta);
+      requireFiniteEntries(where, "Jᵀ·u", result, theta);
       return result;
     },
 

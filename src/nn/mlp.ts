@@ -89,7 +89,12 @@ export interface Network {
  */
 export function mlp(spec: MlpSpec): Network {
   const where = "define the MLP";
-  const opts = optionsObject(where, spec);
+  const opts = optionsObject(where, spec, "spec");
+  if (spec === undefined) {
+    throw new TypeError(
+      `Cannot ${where}: spec is undefined, expected { sizes, activation, output, loss }`,
+    );
+  }
   const sizesValue: unknown = opts.sizes;
   if (!Array.isArray(sizesValue)) {
     throw new TypeError(

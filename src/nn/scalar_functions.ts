@@ -17,7 +17,9 @@ function argument(where: string, z: unknown): number {
   if (typeof z !== "number") {
     throw new TypeError(`Cannot ${where}: z is ${typeof z}, expected a number`);
   }
-  if (Number.isNaN(z)) throw new RangeError(`Cannot ${where}: z is NaN, expected a number`);
+  if (!Number.isFinite(z)) {
+    throw new RangeError(`Cannot ${where}: z is ${z}, expected a finite number`);
+  }
   return z;
 }
 

@@ -16,9 +16,7 @@ import { finiteNumber, finiteVector, integerInRange, nonNegativeNumber } from ".
 
 function sameDim(where: string, a: LinearOperator, b: LinearOperator): void {
   if (a.dim !== b.dim) {
-    throw new RangeError(
-      `Cannot ${where}: the operators have dims ${a.dim} and ${b.dim}, expected equal dims`,
-    );
+    throw new RangeError(`Cannot ${where}: b has dim ${b.dim}, expected ${a.dim} (a's dim)`);
   }
 }
 

@@ -9,6 +9,7 @@
 import {
   describe,
   finiteVector,
+  firstNonFinite,
   integerInRange,
   oneOf,
   optionsObject,
@@ -81,6 +82,13 @@ export function checkMatvec(
     throw new RangeError(
       `Cannot apply the operator: x has length ${x.length}, expected ${dim} (the operator's dim)`,
     );
+  }
+  for (let i = 0; i < dim; i++) {
+    if (!Number.isFinite(x[i])) {
+      throw new RangeError(
+        `Cannot apply the operator: x[${i}] is ${x[i]}, expected a finite number`,
+      );
+    }
   }
   const result = outBuffer("apply the operator", out, dim);
   if (result === x) {
@@ -290,6 +298,14 @@ export function toDenseData(op: LinearOperator): Float64Array {
 export function toDense(op: LinearOperator): number[][] {
   const data = toDenseData(op);
   const n = op.dim;
+  const bad = firstNonFinite(data);
+  if (bad) {
+    throw new RangeError(
+      `Cannot materialise the operator: op.matvec returned ${bad.value} in row ${
+        Math.floor(bad.index / n)
+      } of column ${bad.index % n}, expected finite products`,
+    );
+  }
   const rows: number[][] = new Array(n);
   for (let i = 0; i < n; i++) rows[i] = Array.from(data.subarray(i * n, (i + 1) * n));
   return rows;

@@ -8,7 +8,7 @@
 
 import { loadIris, loadMnist } from "../deps.ts";
 import { createRandom, type Random } from "../random/random.ts";
-import { integerInRange, optionsObject } from "../validate.ts";
+import { describe, finiteVector, integerInRange, optionsObject } from "../validate.ts";
 import type { Dataset } from "../curvature/network_objective.ts";
 
 /** A labelled data set: inputs, one-hot (or binary) targets and integer labels. */
@@ -74,7 +74,19 @@ export interface IrisOptions {
 
 /** Standardises the columns of `rows` in place to mean 0 and variance 1 (population). */
 export function standardizeColumns(rows: number[][]): { means: number[]; deviations: number[] } {
-  const d = rows[0]?.length ?? 0;
+  const where = "standardise the columns";
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw new TypeError(
+      `Cannot ${where}: rows is ${describe(rows)}, expected a non-empty number[][]`,
+    );
+  }
+  const d = Array.isArray(rows[0]) ? rows[0].length : 0;
+  rows.forEach((row, i) => {
+    if (!Array.isArray(row)) {
+      throw new TypeError(`Cannot ${where}: rows[${i}] is ${describe(row)}, expected number[]`);
+    }
+    finiteVector(where, `rows[${i}]`, row, d, " (the width of rows[0])");
+  });
   const means = new Array<number>(d).fill(0);
   const deviations = new Array<number>(d).fill(0);
   for (const row of rows) for (let j = 0; j < d; j++) means[j] += row[j] / rows.length;

@@ -145,6 +145,13 @@ Deno.test("log-sigmoid, softplus and log-sum-exp stay finite and exact at ±1000
   assertClose(logSumExp([1000, 1000]), 1000 + Math.LN2, { rtol: 1e-15 });
   assertClose(logSumExp([-1000, -1000]), -1000 + Math.LN2, { rtol: 1e-15 });
   assertStrictEquals(logSumExp([1000, -1000]), 1000);
+  assertThrowsWith(
+    () => logSigmoid(-Infinity),
+    RangeError,
+    /z is -Infinity, expected a finite number/,
+  );
+  assertThrowsWith(() => sigmoid(NaN), RangeError, /z is NaN/);
+  assertThrowsWith(() => logSumExp([]), RangeError, /z is empty/);
 });
 
 Deno.test("losses, gradients and curvature stay finite for logits of ±1000", () => {

@@ -136,7 +136,21 @@ Deno.test("operators reject bad input with errors that name the argument", () =>
     /lambda is -1, expected a finite number ≥ 0/,
   );
   assertThrowsWith(() => scale(identity(2), NaN), RangeError, /s is NaN/);
-  assertThrowsWith(() => add(identity(2), identity(3)), RangeError, /dims 2 and 3/);
+  assertThrowsWith(
+    () => add(identity(2), identity(3)),
+    RangeError,
+    /b has dim 3, expected 2 \(a's dim\)/,
+  );
+  assertThrowsWith(
+    () => identity(2).matvec(new Float64Array([1, NaN])),
+    RangeError,
+    /x\[1\] is NaN, expected a finite number/,
+  );
+  assertThrowsWith(
+    () => toDense(linearOperator(2, (_x, out) => out.fill(NaN))),
+    RangeError,
+    /op.matvec returned NaN in row 0 of column 0/,
+  );
   assertThrowsWith(
     () => toDense({} as never),
     TypeError,
