@@ -101,9 +101,9 @@ export interface NeumannResult {
   residualNorms: Float64Array;
   /**
    * ‖rₖ‖/‖rₖ₋₁‖ at the last term: for a symmetric operator it tends to ρ(I − A/s) as the
-   * slowest component dominates (NaN before the first term).
+   * slowest component dominates. Undefined when no term was computed.
    */
-  contraction: number;
+  contraction: number | undefined;
 }
 
 /** Relative growth of the residual that counts as divergence for a symmetric operator. */
@@ -205,7 +205,7 @@ function runSeries(
   const bNorm = residualNorm;
   let matvecs = start.matvecs;
   let terms = 0;
-  let contraction = NaN;
+  let contraction: number | undefined;
   let status: NeumannStatus | undefined;
   let diverged = false;
   const finish = (final: NeumannStatus): NeumannResult => {

@@ -161,7 +161,7 @@ Deno.test('neumann() divergence: "continue" sums every term and the residual gro
   strictEqual(result.terms, 10);
   // I − A/2 = diag(−3, 0.5): the residual along e₁ is (−3)ᵏ.
   assertClose(result.residualNorm, 3 ** 10, { rtol: 1e-12 });
-  assertClose(result.contraction, 3, { rtol: 1e-12 });
+  assertClose(result.contraction!, 3, { rtol: 1e-12 });
 });
 
 Deno.test("neumann() on a general operator allows transient growth below 1e6·‖b‖", () => {
@@ -170,6 +170,14 @@ Deno.test("neumann() on a general operator allows transient growth below 1e6·�
   const result = neumann(A, [0, 1], { scale: 1, terms: 200, rtol: 1e-10 });
   ok(result.residualNorms[1] > result.residualNorms[0], "transient growth");
   strictEqual(result.status, "converged");
+});
+
+Deno.test("neumann() with b = 0 converges at x = 0 with no term and no NaN in the record", () => {
+  const result = neumann([[2, 0], [0, 1]], [0, 0]);
+  strictEqual(result.status, "converged");
+  strictEqual(result.terms, 0);
+  strictEqual(result.contraction, undefined);
+  ok(Object.values(result).every((v) => typeof v !== "number" || Number.isFinite(v)));
 });
 
 Deno.test('neumann() returns status "non-finite" when the operator produces NaN', () => {
