@@ -118,6 +118,13 @@ export class NonFiniteError extends RangeError {
   /** The largest |xᵢ| of the point, to show how far out of range it was. */
   readonly largestEntry: number;
 
+  /**
+   * Describes the overflow at `x`.
+   *
+   * @param where what the caller was doing ("evaluate the objective")
+   * @param what the quantity that overflowed ("the value", "the gradient")
+   * @param x the point
+   */
   constructor(where: string, what: string, x: ArrayLike<number>) {
     let largest = 0;
     for (let i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i]));

@@ -14,9 +14,12 @@ import {
   purposeSeed,
 } from "./_shared.ts";
 
+/** The most samples a run may ask for (each costs one matvec and a vector of its own). */
+const MAX_SAMPLES = 1_000_000;
+
 /** Options of {@linkcode hutchinsonTrace}. */
 export interface HutchinsonOptions {
-  /** Number of probe vectors m ≥ 2 (each costs one matvec). Default 100. */
+  /** Number of probe vectors m, 2 ≤ m ≤ 10⁶ (each costs one matvec). Default 100. */
   samples?: number;
   /** Seed of the probes (mixed with a purpose tag). Default 0. */
   seed?: number;
@@ -66,7 +69,7 @@ export function hutchinsonTrace(
   const opts = optionsObject(where, options);
   const samples = opts.samples === undefined
     ? 100
-    : integerInRange(where, "options.samples", opts.samples, 2);
+    : integerInRange(where, "options.samples", opts.samples, 2, MAX_SAMPLES);
   const seed = opts.seed === undefined
     ? 0
     : integerInRange(where, "options.seed", opts.seed, 0, 0xffffffff);

@@ -249,7 +249,7 @@ function runSeries(
     if (grows) {
       diverged = true;
       if (stopOnDivergence) {
-        contraction = next / residualNorm;
+        contraction = residualNorm > 0 ? next / residualNorm : 0;
         status = "diverged";
         break;
       }
@@ -259,7 +259,7 @@ function runSeries(
       r[i] -= invS * ar[i];
     }
     terms++;
-    contraction = next / residualNorm;
+    contraction = residualNorm > 0 ? next / residualNorm : 0;
     residualNorm = next;
     residualNorms.push(next);
     if (!diverged && residualNorm <= tolerance) {

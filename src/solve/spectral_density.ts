@@ -29,14 +29,14 @@ import { lanczosProcess, tridiagonalEigen } from "./lanczos.ts";
 export interface SpectralDensityOptions {
   /**
    * Lanczos steps per probe (the quadrature's node count; exact for polynomials of degree
-   * < 2·steps), capped at dim. Default 30.
+   * < 2·steps), at most 10⁵ and capped at dim. Default 30.
    */
   steps?: number;
-  /** Number of Rademacher probes. Default 10. */
+  /** Number of Rademacher probes, at most 10⁶. Default 10. */
   samples?: number;
   /** Seed of the probes (mixed with a purpose tag). Default 0. */
   seed?: number;
-  /** Grid points. Default 512. */
+  /** Grid points, 2 to 10⁶. Default 512. */
   gridPoints?: number;
   /**
    * Width σ of the Gaussian broadening. Default: 1% of the span of the nodes (or 1% of their
@@ -95,17 +95,17 @@ export function spectralDensity(
   const opts = optionsObject(where, options);
   const steps = Math.min(
     n,
-    opts.steps === undefined ? 30 : integerInRange(where, "options.steps", opts.steps, 1),
+    opts.steps === undefined ? 30 : integerInRange(where, "options.steps", opts.steps, 1, 100_000),
   );
   const samples = opts.samples === undefined
     ? 10
-    : integerInRange(where, "options.samples", opts.samples, 1);
+    : integerInRange(where, "options.samples", opts.samples, 1, 1_000_000);
   const seed = opts.seed === undefined
     ? 0
     : integerInRange(where, "options.seed", opts.seed, 0, 0xffffffff);
   const gridPoints = opts.gridPoints === undefined
     ? 512
-    : integerInRange(where, "options.gridPoints", opts.gridPoints, 2);
+    : integerInRange(where, "options.gridPoints", opts.gridPoints, 2, 1_000_000);
   const sigmaOption = opts.sigma === undefined
     ? undefined
     : positiveNumber(where, "options.sigma", opts.sigma);
