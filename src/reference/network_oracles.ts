@@ -15,7 +15,7 @@ import {
   naiveObjective,
   naiveSplitOutputs,
 } from "./naive_network.ts";
-import { describe, finiteVector } from "../validate.ts";
+import { describe, finiteVector, requireFiniteEntries, requireFiniteValue } from "../validate.ts";
 
 function checkNetworkObjective(where: string, objective: NetworkObjective): void {
   if (
@@ -54,10 +54,12 @@ export function directionalDerivative(
   const where = "compute the directional derivative";
   checkNetworkObjective(where, objective);
   const n = objective.dim;
-  const theta = seeded(finiteVector(where, "x", x, n), finiteVector(where, "u", u, n));
+  const point = finiteVector(where, "x", x, n);
+  const theta = seeded(point, finiteVector(where, "u", u, n));
   const { inputs, targets } = objective.data;
-  return naiveObjective(objective.network, theta, inputs, targets, objective.samples, objective.C)
-    .b;
+  const value =
+    naiveObjective(objective.network, theta, inputs, targets, objective.samples, objective.C).b;
+  return requireFiniteValue(where, value, point);
 }
 
 /**
@@ -83,14 +85,12 @@ export function secondDirectionalDerivative(
   const where = "compute the second directional derivative";
   checkNetworkObjective(where, objective);
   const n = objective.dim;
-  const theta = seeded(
-    finiteVector(where, "x", x, n),
-    finiteVector(where, "u", u, n),
-    finiteVector(where, "v", v, n),
-  );
+  const point = finiteVector(where, "x", x, n);
+  const theta = seeded(point, finiteVector(where, "u", u, n), finiteVector(where, "v", v, n));
   const { inputs, targets } = objective.data;
-  return naiveObjective(objective.network, theta, inputs, targets, objective.samples, objective.C)
-    .d;
+  const value =
+    naiveObjective(objective.network, theta, inputs, targets, objective.samples, objective.C).d;
+  return requireFiniteValue(where, value, point);
 }
 
 /**
@@ -137,6 +137,7 @@ export function exactDenseHessian(objective: NetworkObjective, x: Float64Array):
       H[j][i] = value;
     }
   }
+  for (const row of H) requireFiniteEntries(where, "the Hessian", row, point);
   return H;
 }
 
@@ -173,6 +174,9 @@ export function explicitJacobians(objective: NetworkObjective, x: Float64Array):
       for (let q = 0; q < k; q++) jacobians[r][q][p] = split[q].b;
     }
     theta[p] = constant(point[p]);
+  }
+  for (const J of jacobians) {
+    for (const row of J) requireFiniteEntries(where, "a Jacobian", row, point);
   }
   return jacobians;
 }
@@ -235,5 +239,6 @@ export function denseGaussNewton(objective: NetworkObjective, x: Float64Array): 
     }
   }
   if (objective.C !== undefined) { for (let p = 0; p < n; p++) G[p][p] += 1 / objective.C; }
+  for (const row of G) requireFiniteEntries(where, "the Gauss-Newton matrix", row, point);
   return G;
 }

@@ -173,6 +173,12 @@ export function spectralDensity(
   const sigma = sigmaOption ??
     (span > 0 ? 0.01 * span : 0.01 * Math.max(Math.abs(highest), Math.abs(lowest), 1));
   const [low, high] = range ?? [lowest - 5 * sigma, highest + 5 * sigma];
+  if (!Number.isFinite(high - low)) {
+    throw new RangeError(
+      `Cannot ${where}: options.sigma is ${sigma}, so the grid [λmin − 5σ, λmax + 5σ] overflows; ` +
+        `expected a width below ${Number.MAX_VALUE / 20}`,
+    );
+  }
   const grid = new Float64Array(gridPoints);
   const density = new Float64Array(gridPoints);
   const h = (high - low) / (gridPoints - 1);
