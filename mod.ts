@@ -64,6 +64,7 @@ export { type LayerLayout, mlp, type MlpSpec, type Network } from "./src/nn/mlp.
 export type { Activation } from "./src/nn/activations.ts";
 export { logSigmoid, logSumExp, sigmoid, softplus } from "./src/nn/scalar_functions.ts";
 export type { HeadKind, Loss, OutputMap } from "./src/nn/heads.ts";
+export { permuteHiddenUnits } from "./src/nn/symmetry.ts";
 export {
   type Dataset,
   type NetworkObjective,

@@ -82,6 +82,31 @@ export function randomDatasetFor(network: Network, seed: number, samples: number
   return { inputs, targets };
 }
 
+/**
+ * Plain gradient descent θ ← θ − α·∇f(θ), the update the notes analyse, written out so an
+ * experiment about gradient descent itself runs exactly that rule. Calls `onStep` after every
+ * step with the iteration, the new point and its value; stops early if it returns false.
+ */
+export function gradientDescent(
+  objective: {
+    gradient(x: Float64Array, out?: Float64Array): Float64Array;
+    value(x: Float64Array): number;
+  },
+  x0: Float64Array,
+  learningRate: number,
+  steps: number,
+  onStep?: (iteration: number, x: Float64Array, value: number) => boolean | void,
+): Float64Array {
+  const x = x0.slice();
+  const g = new Float64Array(x.length);
+  for (let k = 1; k <= steps; k++) {
+    objective.gradient(x, g);
+    for (let i = 0; i < x.length; i++) x[i] -= learningRate * g[i];
+    if (onStep && onStep(k, x, objective.value(x)) === false) break;
+  }
+  return x;
+}
+
 /** Formats a number for an explanation: 4 significant digits, exponent form when far from 1. */
 export function fmt(value: number, digits = 3): string {
   if (!Number.isFinite(value)) return String(value);

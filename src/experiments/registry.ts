@@ -13,6 +13,8 @@ import { c16 } from "./c16_quadratic_subproblem.ts";
 import { c17 } from "./c17_neumann_series.ts";
 import { c19 } from "./c19_hvp_cost.ts";
 import { c20 } from "./c20_critical_points.ts";
+import { c21 } from "./c21_permutation_symmetry.ts";
+import { c22 } from "./c22_identical_units.ts";
 import { c27 } from "./c27_conditioning.ts";
 import { c28 } from "./c28_minibatch_variance.ts";
 
@@ -26,6 +28,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c17,
   c19,
   c20,
+  c21,
+  c22,
   c27,
   c28,
 ];

@@ -287,6 +287,18 @@ export const TARGETS: readonly FuzzTarget[] = [
     },
   ),
   ...objectiveMethods,
+  target(
+    "permuteHiddenUnits",
+    ["network", "params", "layer", "permutation"],
+    networkProblem.chain((p) =>
+      fc.tuple(
+        fc.oneof(fc.constant(p.network), hostile),
+        vectorArg(p.dim),
+        edgeNumber,
+        fc.oneof(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 5 }), hostile),
+      )
+    ),
+  ),
 
   // Problems and data.
   target(

@@ -15,6 +15,7 @@ import {
   type Network,
   networkObjective,
   NonFiniteError,
+  permuteHiddenUnits,
   sigmoid,
   softplus,
 } from "@secondorder/harness";
@@ -238,27 +239,22 @@ Deno.test("initialParameters(seed) is reproducible and Glorot-scaled", () => {
   for (let i = 2500; i < 2550; i++) assertStrictEquals(a[i], 0);
 });
 
-/** Permutes hidden layer l's units by `perm` (rows of Wₗ and bₗ, columns of Wₗ₊₁). */
-function permuteHiddenUnits(
-  net: Network,
-  x: Float64Array,
-  l: number,
-  perm: number[],
-): Float64Array {
-  const y = x.slice();
-  const into = net.layers[l], out = net.layers[l + 1];
-  for (let j = 0; j < into.outputs; j++) {
-    const from = perm[j];
-    for (let i = 0; i < into.inputs; i++) {
-      y[into.weightOffset + j * into.inputs + i] = x[into.weightOffset + from * into.inputs + i];
-    }
-    y[into.biasOffset + j] = x[into.biasOffset + from];
-    for (let k = 0; k < out.outputs; k++) {
-      y[out.weightOffset + k * out.inputs + j] = x[out.weightOffset + k * out.inputs + from];
-    }
-  }
-  return y;
-}
+Deno.test("permuteHiddenUnits() moves each unit's incoming weights, bias and outgoing weights", () => {
+  const net = mlp({ sizes: [2, 3, 2], activation: "tanh" });
+  const theta = Float64Array.from({ length: net.dim }, (_, i) => i + 1);
+  const y = permuteHiddenUnits(net, theta, 0, [2, 0, 1]);
+  const [into, out] = net.layers;
+  // New unit 0 is old unit 2: its incoming row, its bias and its outgoing column.
+  assertEquals(Array.from(y.subarray(0, 2)), Array.from(theta.subarray(4, 6)));
+  assertStrictEquals(y[into.biasOffset], theta[into.biasOffset + 2]);
+  assertStrictEquals(y[out.weightOffset], theta[out.weightOffset + 2]);
+  assertStrictEquals(y[out.weightOffset + 3], theta[out.weightOffset + 3 + 2]);
+  // The output biases do not move; the inverse permutation restores θ.
+  assertStrictEquals(y[out.biasOffset], theta[out.biasOffset]);
+  assertEquals(Array.from(permuteHiddenUnits(net, y, 0, [1, 2, 0])), Array.from(theta));
+  assertThrowsWith(() => permuteHiddenUnits(net, theta, 0, [0, 0, 1]), RangeError, /repeats 0/);
+  assertThrowsWith(() => permuteHiddenUnits(net, theta, 1, [0, 1]), RangeError, /layer is 1/);
+});
 
 Deno.test("permuting hidden units leaves the loss unchanged and permutes the gradient (C21)", () => {
   assertProperty(
