@@ -1,3 +1,5 @@
+// deno-lint-ignore-file no-import-prefix -- mod.ts must load by URL, without the project's
+// import map, so this file (and only this file) names packages by full, pinned npm: specifiers.
 /**
  * The only file that names external packages. Every specifier is a pinned `npm:` version so
  * that `mod.ts` loads when imported by URL, without the project's import map.

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- silences main()'s console output while it runs in-process
 /**
  * End-to-end tests of `deno task reproduce`: argument errors, determinism, atomic writes,
  * crash reporting, and the report as a browser renders it.
