@@ -107,6 +107,21 @@ export {
   secondDirectionalDerivative,
 } from "./src/reference/network_oracles.ts";
 
+// K-FAC.
+export {
+  type KfacCurvature,
+  type KfacDampingMode,
+  type KfacDampingOptions,
+  type KfacFactors,
+  kfacFactors,
+  type KfacFactorsOptions,
+  kfacInverse,
+  type KfacLayerFactors,
+  kfacOperator,
+  supportsKfac,
+} from "./src/curvature/kfac.ts";
+export { denseKfac } from "./src/reference/dense_kfac.ts";
+
 // Solvers and spectra.
 export {
   cg,
