@@ -11,6 +11,7 @@ import { c13 } from "./c13_gauss_newton_split.ts";
 import { c15 } from "./c15_cg_positive_definite.ts";
 import { c16 } from "./c16_quadratic_subproblem.ts";
 import { c17 } from "./c17_neumann_series.ts";
+import { c18 } from "./c18_kfac.ts";
 import { c19 } from "./c19_hvp_cost.ts";
 import { c20 } from "./c20_critical_points.ts";
 import { c21 } from "./c21_permutation_symmetry.ts";
@@ -26,6 +27,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c15,
   c16,
   c17,
+  c18,
   c19,
   c20,
   c21,
