@@ -156,7 +156,17 @@ export interface KfacDampingOptions {
 // ---------------------------------------------------------------------------------------------
 // Argument checks.
 
-/** True when `objective` is a network objective, the kind K-FAC needs (it has a layered network and data). */
+/**
+ * True when `objective` is a network objective, the kind K-FAC needs: it has a layered network
+ * and row-major data. `minimize()` uses it to check an optimiser's `needs: ["kfac"]`.
+ *
+ * @example
+ * ```ts
+ * import { mlp, networkObjective, quadraticObjective, supportsKfac } from "@secondorder/harness";
+ * const f = networkObjective(mlp({ sizes: [1, 1] }), { inputs: [[1]], targets: [[0]] });
+ * if (!supportsKfac(f) || supportsKfac(quadraticObjective([[1]]))) throw new Error();
+ * ```
+ */
 export function supportsKfac(objective: unknown): objective is NetworkObjective {
   if (objective === null || typeof objective !== "object") return false;
   const o = objective as Partial<NetworkObjective>;
@@ -234,7 +244,8 @@ function factorsArgument(where: string, factors: unknown): KfacFactors {
   });
   if (covered > dim) {
     throw new RangeError(
-      `Cannot ${where}: factors.layers cover ${covered} parameters, expected at most factors.dim = ${dim}`,
+      `Cannot ${where}: factors.layers cover ${covered} parameters, expected at most ` +
+        `factors.dim = ${dim}`,
     );
   }
   return f as KfacFactors;
@@ -268,7 +279,8 @@ export function dampingArguments(
   const gamma = Math.sqrt(lambda + (factors.C === undefined ? 0 : 1 / factors.C));
   if (!Number.isFinite(gamma)) {
     throw new RangeError(
-      `Cannot ${where}: options.damping is ${lambda}, expected a value whose sum with 1/C is finite`,
+      `Cannot ${where}: options.damping is ${lambda}, expected a value whose sum with 1/C ` +
+        `is finite`,
     );
   }
   return { lambda, gamma, mode, piCorrection };
@@ -776,9 +788,9 @@ export function kfacInverse(
   const { gamma, mode, piCorrection } = dampingArguments(where, checked, options, "factored");
   if (!(gamma > 0)) {
     throw new RangeError(
-      `Cannot ${where}: options.damping is ${
-        options?.damping ?? "not given"
-      } and the objective has no regulariser C, expected damping > 0 (the factors are singular in general)`,
+      `Cannot ${where}: options.damping is ${options?.damping ?? "not given"} and the ` +
+        `objective has no regulariser C, expected damping > 0 (the factors are singular in ` +
+        `general)`,
     );
   }
   return inverseFromDecomposition(decomposeKfac(checked), gamma, mode, piCorrection);
