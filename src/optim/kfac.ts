@@ -46,21 +46,21 @@ import {
   type KfacFactors,
   supportsKfac,
 } from "../curvature/kfac.ts";
-import {
-  describe,
-  finiteNumber,
-  integerInRange,
-  NonFiniteError,
-  oneOf,
-  optionsObject,
-  positiveNumber,
-} from "../validate.ts";
+import { describe, NonFiniteError, optionsObject } from "../validate.ts";
+import { OptionReader } from "./options.ts";
+import { armijoBacktracking, exactQuadraticStep } from "./line_search.ts";
 
-/** How {@linkcode kfac} chooses the step length α along the K-FAC direction. */
-export type KfacStepSize = "quadratic-model" | "fixed" | "line-search";
+/**
+ * How {@linkcode kfac} chooses the step length α along the K-FAC direction Δ:
+ * - `"quadratic-model"`: α = −∇fᵀΔ / Δᵀ(G + λI)Δ, the minimiser of the damped quadratic model
+ *   along Δ (Martens and Grosse §7, without momentum);
+ * - `"armijo"`: backtracking from α = `learningRate` until Armijo's condition holds;
+ * - `"fixed"`: α = `learningRate`.
+ */
+export type KfacStepSize = "quadratic-model" | "armijo" | "fixed";
 
 /** The step-length rules. */
-export const KFAC_STEP_SIZES: readonly KfacStepSize[] = ["quadratic-model", "fixed", "line-search"];
+export const KFAC_STEP_SIZES: readonly KfacStepSize[] = ["quadratic-model", "armijo", "fixed"];
 
 /** Options of {@linkcode kfac}. Every constant of the update rule is here, with its default. */
 export interface KfacOptions {
@@ -94,15 +94,38 @@ export interface KfacOptions {
   inverseWarmup?: number;
   /** The step-length rule. Default `"quadratic-model"`. */
   stepSize?: KfacStepSize;
-  /** α for `"fixed"`, and the first trial α of `"line-search"`. Default 1. */
+  /** α for `"fixed"`, and the first trial α of `"armijo"`. Default 1. */
   learningRate?: number;
-  /** Armijo's sufficient-decrease constant c₁ in (0, 1) for `"line-search"`. Default 1e-4. */
-  armijo?: number;
-  /** Backtracking factor in (0, 1) for `"line-search"`. Default 0.5. */
-  backtrack?: number;
-  /** Largest number of backtracking steps for `"line-search"`. Default 30. */
-  maxBacktracks?: number;
+  /** Armijo's sufficient-decrease fraction ν in (0, 1) for `"armijo"`. Default 1e-4. */
+  nu?: number;
+  /** Backtracking factor in (0, 1) for `"armijo"`. Default 0.5. */
+  shrink?: number;
+  /** The most reductions of α for `"armijo"`. Default 50. */
+  maxReductions?: number;
 }
+
+/** The option names of {@linkcode kfac}, as `minimize()` accepts them with method "kfac". */
+export const KFAC_OPTIONS: readonly string[] = [
+  "curvature",
+  "seed",
+  "damping",
+  "adaptDamping",
+  "dampingInterval",
+  "dampingDecrease",
+  "minDamping",
+  "maxDamping",
+  "dampingMode",
+  "piCorrection",
+  "factorDecay",
+  "factorUpdateInterval",
+  "inverseUpdateInterval",
+  "inverseWarmup",
+  "stepSize",
+  "learningRate",
+  "nu",
+  "shrink",
+  "maxReductions",
+];
 
 /** The state of {@linkcode kfac}: moving averages of the factors and the current inverse. */
 export interface KfacState {
@@ -124,66 +147,35 @@ export interface KfacState {
 
 type Resolved = Required<KfacOptions>;
 
-function booleanOption(where: string, name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") {
-    throw new TypeError(`Cannot ${where}: ${name} is ${describe(value)}, expected a boolean`);
-  }
-  return value;
-}
-
 /** Checks the options and fills in the defaults. */
-function resolveOptions(options: KfacOptions | undefined): Resolved {
-  const where = "create the kfac optimiser";
-  const o = optionsObject(where, options);
-  const open01 = { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true };
-  const integer = (name: keyof KfacOptions, fallback: number, min: number, max?: number) =>
-    o[name] === undefined ? fallback : integerInRange(where, `options.${name}`, o[name], min, max);
-  const inOpen01 = (name: keyof KfacOptions, fallback: number) =>
-    o[name] === undefined ? fallback : finiteNumber(where, `options.${name}`, o[name], open01);
-  const dampingInterval = integer("dampingInterval", 5, 1);
-  const minDamping = o.minDamping === undefined
-    ? 1e-8
-    : positiveNumber(where, "options.minDamping", o.minDamping);
-  const maxDamping = o.maxDamping === undefined
-    ? Math.max(1e8, minDamping)
-    : finiteNumber(where, "options.maxDamping", o.maxDamping, { min: minDamping });
+function resolveOptions(options: KfacOptions): Resolved {
+  const read = new OptionReader("kfac", optionsObject('minimize with method "kfac"', options));
+  const dampingInterval = read.integer("dampingInterval", 5, 1);
+  const minDamping = read.positive("minDamping", 1e-8);
+  const maxDamping = read.number("maxDamping", Math.max(1e8, minDamping), { min: minDamping });
   return {
-    curvature: o.curvature === undefined
-      ? "gauss-newton"
-      : oneOf(where, "options.curvature", o.curvature, KFAC_CURVATURES),
-    seed: integer("seed", 0, 0, 0xffffffff),
-    damping: o.damping === undefined
-      ? Math.min(Math.max(1e-2, minDamping), maxDamping)
-      : finiteNumber(where, "options.damping", o.damping, { min: minDamping, max: maxDamping }),
-    adaptDamping: booleanOption(where, "options.adaptDamping", o.adaptDamping, true),
+    curvature: read.choice("curvature", KFAC_CURVATURES, "gauss-newton"),
+    seed: read.integer("seed", 0, 0, 0xffffffff),
+    damping: read.number("damping", Math.min(Math.max(1e-2, minDamping), maxDamping), {
+      min: minDamping,
+      max: maxDamping,
+    }),
+    adaptDamping: read.boolean("adaptDamping", true),
     dampingInterval,
-    dampingDecrease: inOpen01("dampingDecrease", (19 / 20) ** dampingInterval),
+    dampingDecrease: read.fraction("dampingDecrease", (19 / 20) ** dampingInterval),
     minDamping,
     maxDamping,
-    dampingMode: o.dampingMode === undefined
-      ? "factored"
-      : oneOf(where, "options.dampingMode", o.dampingMode, KFAC_DAMPING_MODES),
-    piCorrection: booleanOption(where, "options.piCorrection", o.piCorrection, true),
-    factorDecay: o.factorDecay === undefined
-      ? 0.95
-      : finiteNumber(where, "options.factorDecay", o.factorDecay, {
-        min: 0,
-        max: 1,
-        exclusiveMax: true,
-      }),
-    factorUpdateInterval: integer("factorUpdateInterval", 1, 1),
-    inverseUpdateInterval: integer("inverseUpdateInterval", 20, 1),
-    inverseWarmup: integer("inverseWarmup", 3, 0),
-    stepSize: o.stepSize === undefined
-      ? "quadratic-model"
-      : oneOf(where, "options.stepSize", o.stepSize, KFAC_STEP_SIZES),
-    learningRate: o.learningRate === undefined
-      ? 1
-      : positiveNumber(where, "options.learningRate", o.learningRate),
-    armijo: inOpen01("armijo", 1e-4),
-    backtrack: inOpen01("backtrack", 0.5),
-    maxBacktracks: integer("maxBacktracks", 30, 1, 1000),
+    dampingMode: read.choice("dampingMode", KFAC_DAMPING_MODES, "factored"),
+    piCorrection: read.boolean("piCorrection", true),
+    factorDecay: read.number("factorDecay", 0.95, { min: 0, max: 1, exclusiveMax: true }),
+    factorUpdateInterval: read.integer("factorUpdateInterval", 1, 1),
+    inverseUpdateInterval: read.integer("inverseUpdateInterval", 20, 1),
+    inverseWarmup: read.integer("inverseWarmup", 3, 0),
+    stepSize: read.choice("stepSize", KFAC_STEP_SIZES, "quadratic-model"),
+    learningRate: read.positive("learningRate", 1),
+    nu: read.fraction("nu", 1e-4),
+    shrink: read.fraction("shrink", 0.5),
+    maxReductions: read.integer("maxReductions", 50, 1, 1000),
   };
 }
 
@@ -332,27 +324,36 @@ export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
       const moveTo = (a: number) => {
         for (let i = 0; i < x.length; i++) trial[i] = x[i] + a * direction[i];
       };
-      let alpha = o.stepSize === "quadratic-model" ? -slope / curvature : o.learningRate;
-      if (o.stepSize === "line-search") {
-        // Backtracking from α = learningRate until f(x + αΔ) ≤ f(x) + c₁·α·∇fᵀΔ.
-        const sufficient = (a: number) => {
-          moveTo(a);
-          return trialValue(objective, trial) <= value + o.armijo * a * slope;
-        };
-        let backtracks = 0;
-        while (!sufficient(alpha)) {
-          if (++backtracks > o.maxBacktracks) {
-            return finish({
-              stepLength: 0,
-              alpha,
-              damping,
-              accepted: false,
-              failure: "line-search-failed",
-              note: `no sufficient decrease after ${o.maxBacktracks} backtracks`,
-            });
-          }
-          alpha *= o.backtrack;
+      let alpha = o.stepSize === "quadratic-model"
+        ? exactQuadraticStep(slope, curvature)
+        : o.learningRate;
+      if (o.stepSize === "armijo") {
+        const search = armijoBacktracking(
+          (a) => {
+            moveTo(a);
+            return trialValue(objective, trial);
+          },
+          value,
+          slope,
+          {
+            nu: o.nu,
+            shrink: o.shrink,
+            initialStep: o.learningRate,
+            maxReductions: o.maxReductions,
+          },
+        );
+        if (search.status !== "ok") {
+          return finish({
+            stepLength: 0,
+            alpha: search.alpha,
+            damping,
+            accepted: false,
+            failure: "line-search-failed",
+            note: `Armijo backtracking found no decrease along the K-FAC direction ` +
+              `(${search.evaluations} trials)`,
+          });
         }
+        alpha = search.alpha;
       }
       let evaluated: { value: number; gradient: Float64Array } | undefined;
       if (Number.isFinite(alpha) && alpha > 0) {

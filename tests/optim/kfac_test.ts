@@ -147,7 +147,7 @@ Deno.test("kfac with the line search satisfies Armijo: f(x + αΔ) ≤ f(x) + c�
   const { results } = run(
     objective,
     x0,
-    { stepSize: "line-search", learningRate: 1, armijo: 0.1 },
+    { stepSize: "armijo", learningRate: 1, nu: 0.1 },
     15,
   );
   for (const r of results) {
@@ -176,9 +176,9 @@ Deno.test("kfac beats gradient descent on a small tanh network with every step r
   for (
     const options of [
       {},
-      { stepSize: "line-search" },
+      { stepSize: "armijo" },
       { stepSize: "fixed", learningRate: 0.5 },
-      { curvature: "empirical-fisher", stepSize: "line-search" },
+      { curvature: "empirical-fisher", stepSize: "armijo" },
       { curvature: "sampled-gauss-newton", seed: 3 },
       { dampingMode: "exact" },
     ] as KfacOptions[]
