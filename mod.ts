@@ -107,6 +107,36 @@ export {
   secondDirectionalDerivative,
 } from "./src/reference/network_oracles.ts";
 
+// Optimisation.
+export { type CommonOptions, minimize, type MinimizeOptions } from "./src/optim/minimize.ts";
+export type { MethodOptions } from "./src/optim/methods.ts";
+export type {
+  CountedObjective,
+  Curvature,
+  Evaluations,
+  Method,
+  MinimizeResult,
+  Optimizer,
+  Status,
+  StepInfo,
+  StepResult,
+  TraceRow,
+} from "./src/optim/types.ts";
+export type { GdOptions } from "./src/optim/gd.ts";
+export type { MomentumOptions } from "./src/optim/momentum.ts";
+export type { RmspropOptions } from "./src/optim/rmsprop.ts";
+export type { AdamOptions } from "./src/optim/adam.ts";
+export type { BfgsOptions } from "./src/optim/bfgs.ts";
+export type { LbfgsOptions } from "./src/optim/lbfgs.ts";
+export type { GaussNewtonOptions, NewtonOptions } from "./src/optim/newton.ts";
+export type { CurvatureKind, SystemSolver } from "./src/optim/newton_system.ts";
+export type { LevenbergMarquardtOptions } from "./src/optim/levenberg_marquardt.ts";
+export type { TrustRegionOptions } from "./src/optim/trust_region.ts";
+export type { HessianFreeOptions } from "./src/optim/hessian_free.ts";
+export type { EigenLineSearchOptions } from "./src/optim/eigen_line_search.ts";
+export type { SaddleFreeNewtonOptions } from "./src/optim/saddle_free_newton.ts";
+export type { KfacOptions, KfacStepSize } from "./src/optim/kfac.ts";
+
 // K-FAC.
 export {
   type KfacCurvature,

@@ -38,7 +38,9 @@ export type Curvature = "hessian" | "gaussNewton" | "kfac";
  * - `"non-finite"`: a value, gradient or step became NaN or infinite;
  * - `"stopped"`: `onIteration` returned `"stop"`;
  * - `"step-rejected"`: a damped or trust-region method could not find an acceptable step
- *   even at its largest damping or smallest radius.
+ *   even at its largest damping or smallest radius;
+ * - `"singular"`: an undamped method met a singular (or indefinite, for Cholesky) system and
+ *   was told not to fall back to damping.
  */
 export type Status =
   | "converged"
@@ -46,11 +48,16 @@ export type Status =
   | "line-search-failed"
   | "non-finite"
   | "stopped"
-  | "step-rejected";
+  | "step-rejected"
+  | "singular";
 
 /**
- * An objective as the optimisers see it: every call is counted by the driver. Curvature
- * operators come back already wrapped so that their matvecs are counted too.
+ * An objective as the optimisers see it: every call is counted by the driver, and curvature
+ * operators come back wrapped so that their matvecs are counted too. Where the loss overflows
+ * (the objective throws NonFiniteError), the wrapper returns value +∞ (and a NaN gradient), so a
+ * line search simply rejects the trial point; the driver stops with status "non-finite" if an
+ * accepted point is not finite. Other members of the wrapped objective (a network objective's
+ * `network`, `data`, `subset`, ...) are passed through unchanged.
  */
 export interface CountedObjective extends Objective {
   /** f(x) and ∇f(x) together (counted as one value and one gradient). */
@@ -74,9 +81,15 @@ export interface StepInfo {
   /** Ratio of actual to predicted reduction (damped and trust-region methods). */
   rho?: number;
   /** Set when the step hit trouble that should end the run (reported as the run's status). */
-  failure?: "line-search-failed" | "non-finite" | "step-rejected";
+  failure?: "line-search-failed" | "non-finite" | "step-rejected" | "singular";
   /** A human-readable note about the step (for example "fell back to damping λ = 1e-3"). */
   note?: string;
+  /**
+   * Set when the method finds it cannot make further progress at floating-point precision, as
+   * when the model's predicted decrease is below the rounding error of f (MINPACK's ftol test);
+   * the run then ends as "converged", with `note` saying why.
+   */
+  converged?: boolean;
 }
 
 /** The result of one optimiser step. */

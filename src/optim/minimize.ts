@@ -1,0 +1,330 @@
+/**
+ * `minimize()`: the one driver behind every optimiser. It owns the stopping rules, the counting
+ * of evaluations, the per-iteration trace and mini-batching, and returns one result shape for
+ * every method, as scipy.optimize does.
+ *
+ * @module
+ */
+
+import type { Objective } from "../objective.ts";
+import {
+  describe,
+  finiteVector,
+  integerInRange,
+  NonFiniteError,
+  optionsObject,
+  positiveNumber,
+} from "../validate.ts";
+import { allFinite, norm2 } from "../linalg/vector.ts";
+import { createRandom } from "../random/random.ts";
+import { countedObjective, gradientEquivalents, newCounter } from "./counting.ts";
+import { curvatureMissing, type MethodOptions, METHODS } from "./methods.ts";
+import type { CountedObjective, Method, MinimizeResult, Status, TraceRow } from "./types.ts";
+
+/** Options every method shares. */
+export interface CommonOptions {
+  /** The most iterations. Default 1000. */
+  maxIterations?: number;
+  /**
+   * Converged when ‖∇f(x)‖₂ ≤ gradientTolerance. Default 1e-8. (In mini-batch runs the test
+   * uses the mini-batch gradient.)
+   */
+  gradientTolerance?: number;
+  /**
+   * Converged when an accepted step changes f by at most valueTolerance·max(1, |f|).
+   * Default 1e-15, which stops only true stagnation.
+   */
+  valueTolerance?: number;
+  /**
+   * Mini-batch size for objectives that offer `subset(indices)` (network objectives): each
+   * iteration sees the next batch of a seeded shuffle of the samples, epoch after epoch.
+   * Default: the full objective.
+   */
+  batchSize?: number;
+  /** Seed of the mini-batch shuffle. Default 0. */
+  seed?: number;
+  /** Called after every iteration with its trace row; return "stop" to end the run. */
+  onIteration?: (row: Readonly<TraceRow>) => void | "stop";
+}
+
+/** The options of `minimize()`: `method`, the common options, and that method's own. */
+export type MinimizeOptions = {
+  [M in Method]: { method: M } & MethodOptions[M] & CommonOptions;
+}[Method];
+
+const COMMON_KEYS = new Set([
+  "method",
+  "maxIterations",
+  "gradientTolerance",
+  "valueTolerance",
+  "batchSize",
+  "seed",
+  "onIteration",
+]);
+
+/** An objective that can be cut into mini-batches. */
+interface Subsettable extends Objective {
+  readonly samples: number;
+  subset(indices: ArrayLike<number>): Objective;
+}
+
+function isSubsettable(objective: Objective): objective is Subsettable {
+  const o = objective as Partial<Subsettable>;
+  return typeof o.subset === "function" && typeof o.samples === "number";
+}
+
+/**
+ * Minimises `objective` from `x0` with the chosen method.
+ *
+ * Stopping rules, in order: ‖∇f‖ ≤ gradientTolerance or a stagnating value ("converged"), a
+ * step that failed ("line-search-failed", "step-rejected", "singular", "non-finite"),
+ * `onIteration` returning "stop" ("stopped"), or the iteration budget ("max-iterations").
+ * `success` is true only for "converged" with every reported number finite.
+ *
+ * @example Newton's method on the Rosenbrock-like quadratic valley
+ * ```ts
+ * import { minimize, quadraticObjective } from "@secondorder/harness";
+ * const f = quadraticObjective([[1, 0], [0, 100]], { b: [-1, -100] }); // minimum at (1, 1)
+ * const result = minimize(f, new Float64Array([-3, 4]), { method: "newton" });
+ * if (!result.success || result.iterations > 2) throw new Error(result.message);
+ * ```
+ *
+ * @example Adam on mini-batches of a network objective
+ * ```ts
+ * import { minimize, mlp, networkObjective } from "@secondorder/harness";
+ * const net = mlp({ sizes: [1, 4, 1], activation: "tanh" });
+ * const inputs = Array.from({ length: 16 }, (_, i) => [i / 8 - 1]);
+ * const f = networkObjective(net, { inputs, targets: inputs.map(([t]) => [t * t]) });
+ * const run = minimize(f, net.initialParameters(1), {
+ *   method: "adam", learningRate: 0.05, batchSize: 4, seed: 3, maxIterations: 200,
+ * });
+ * if (!(run.value < f.value(net.initialParameters(1)))) throw new Error(run.message);
+ * ```
+ */
+export function minimize(
+  objective: Objective,
+  x0: ArrayLike<number>,
+  options: MinimizeOptions,
+): MinimizeResult {
+  const where = "minimize";
+  if (
+    objective === null || typeof objective !== "object" ||
+    typeof objective.value !== "function" || typeof objective.gradient !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot ${where}: objective is ${
+        describe(objective)
+      }, expected an Objective { dim, value, gradient }`,
+    );
+  }
+  integerInRange(where, "objective.dim", objective.dim, 1);
+  const start = finiteVector(where, "x0", x0, objective.dim, " (the objective's dim)").slice();
+  const opts = optionsObject(where, options) as MinimizeOptions & Record<string, unknown>;
+  const methodName = opts.method;
+  const entry = typeof methodName === "string"
+    ? (METHODS as Record<string, (typeof METHODS)[Method] | undefined>)[methodName]
+    : undefined;
+  if (!entry) {
+    const known = Object.keys(METHODS).map((m) => JSON.stringify(m)).join(" | ");
+    const err = typeof methodName === "string" ? RangeError : TypeError;
+    throw new err(
+      `Cannot ${where}: options.method is ${describe(methodName)}, expected one of ${known}`,
+    );
+  }
+  for (const key of Object.keys(opts)) {
+    if (!COMMON_KEYS.has(key) && !entry.options.includes(key)) {
+      throw new RangeError(
+        `Cannot ${where}: options.${key} does not apply to method "${methodName}" ` +
+          `(its options: ${entry.options.join(", ") || "none"})`,
+      );
+    }
+  }
+  const maxIterations = opts.maxIterations === undefined
+    ? 1000
+    : integerInRange(where, "options.maxIterations", opts.maxIterations, 0);
+  const gradientTolerance = opts.gradientTolerance === undefined
+    ? 1e-8
+    : positiveNumber(where, "options.gradientTolerance", opts.gradientTolerance);
+  const valueTolerance = opts.valueTolerance === undefined
+    ? 1e-15
+    : positiveNumber(where, "options.valueTolerance", opts.valueTolerance);
+  const onIteration = opts.onIteration;
+  if (onIteration !== undefined && typeof onIteration !== "function") {
+    throw new TypeError(
+      `Cannot ${where}: options.onIteration is ${describe(onIteration)}, expected a function`,
+    );
+  }
+  let batchSize: number | undefined;
+  if (opts.batchSize !== undefined) {
+    if (!isSubsettable(objective)) {
+      throw new TypeError(
+        `Cannot ${where}: options.batchSize needs an objective with subset(indices) and samples ` +
+          `(a network objective); this objective has none`,
+      );
+    }
+    batchSize = integerInRange(where, "options.batchSize", opts.batchSize, 1, objective.samples);
+  }
+  const seed = opts.seed === undefined
+    ? 0
+    : integerInRange(where, "options.seed", opts.seed, 0, 0xffffffff);
+  const missing = curvatureMissing(methodName as Method, entry.needs(opts), objective);
+  if (missing) throw new TypeError(`Cannot ${where}: ${missing}`);
+  const optimizer = entry.create(opts);
+
+  const counter = newCounter();
+  const full = countedObjective(objective, counter);
+  const started = performance.now();
+
+  // Mini-batches: a seeded shuffle per epoch, cut into consecutive batches.
+  let order: Int32Array | undefined;
+  let cursor = 0;
+  const random = createRandom(seed);
+  const nextBatch = (): CountedObjective => {
+    if (batchSize === undefined) return full;
+    const source = objective as Subsettable;
+    if (!order || cursor + batchSize > order.length) {
+      order = random.permutation(source.samples);
+      cursor = 0;
+    }
+    const indices = order.subarray(cursor, cursor + batchSize);
+    cursor += batchSize;
+    return countedObjective(source.subset(indices), counter);
+  };
+
+  let x: Float64Array = start;
+  let current = nextBatch();
+  let { value, gradient } = evaluateAt(current, x);
+  let state: unknown;
+  let status: Status | undefined;
+  let detail = "";
+  const trace: TraceRow[] = [];
+  const row = (iteration: number, stepLength: number, damping: number, cg: number): TraceRow => ({
+    iteration,
+    value,
+    gradientNorm: norm2(gradient),
+    stepLength,
+    damping,
+    cgIterations: cg,
+    gradientEquivalents: gradientEquivalents(counter),
+    milliseconds: performance.now() - started,
+  });
+
+  if (!Number.isFinite(value) || !allFinite(gradient)) {
+    status = "non-finite";
+    detail = `f or ∇f is not finite at x0 (f = ${value})`;
+  } else {
+    try {
+      state = optimizer.init(x, value, gradient, current);
+    } catch (error) {
+      if (!(error instanceof NonFiniteError)) throw error;
+      status = "non-finite";
+      detail = error.message;
+    }
+  }
+  trace.push(row(0, 0, NaN, 0));
+  if (!status && trace[0].gradientNorm <= gradientTolerance) {
+    status = "converged";
+    detail = `‖∇f‖ = ${trace[0].gradientNorm} ≤ ${gradientTolerance} at x0`;
+  }
+
+  let iterations = 0;
+  while (!status && iterations < maxIterations) {
+    if (batchSize !== undefined && iterations > 0) {
+      current = nextBatch();
+      ({ value, gradient } = evaluateAt(current, x));
+      if (!Number.isFinite(value) || !allFinite(gradient)) {
+        status = "non-finite";
+        detail = `the mini-batch value or gradient is not finite at iteration ${iterations}`;
+        break;
+      }
+    }
+    let step;
+    try {
+      step = optimizer.step(x, value, gradient, state, current);
+    } catch (error) {
+      if (!(error instanceof NonFiniteError)) throw error;
+      status = "non-finite";
+      detail = error.message;
+      break;
+    }
+    iterations++;
+    const previous = value;
+    const info = step.info;
+    if (!allFinite(step.x) || !Number.isFinite(step.value) || !allFinite(step.gradient)) {
+      status = "non-finite";
+      detail = `iteration ${iterations} produced a non-finite point, value or gradient`;
+      break;
+    }
+    x = step.x;
+    value = step.value;
+    gradient = step.gradient;
+    state = step.state;
+    const traceRow = row(iterations, info.stepLength, info.damping ?? NaN, info.cgIterations ?? 0);
+    trace.push(traceRow);
+    if (info.failure) {
+      status = info.failure;
+      detail = info.note ?? `iteration ${iterations} failed: ${info.failure}`;
+      break;
+    }
+    if (info.converged) {
+      status = "converged";
+      detail = info.note ?? "the method could make no further progress at this precision";
+    } else if (traceRow.gradientNorm <= gradientTolerance) {
+      status = "converged";
+      detail = `‖∇f‖ = ${traceRow.gradientNorm.toExponential(3)} ≤ ${gradientTolerance}`;
+    } else if (
+      info.stepLength > 0 && info.accepted !== false &&
+      Math.abs(previous - value) <= valueTolerance * Math.max(1, Math.abs(previous))
+    ) {
+      status = "converged";
+      detail = `f changed by ${Math.abs(previous - value).toExponential(3)} ≤ ` +
+        `${valueTolerance}·max(1, |f|) in the last step`;
+    }
+    if (onIteration && onIteration(traceRow) === "stop" && !status) {
+      status = "stopped";
+      detail = `onIteration asked to stop after iteration ${iterations}`;
+    }
+  }
+  if (!status) {
+    status = "max-iterations";
+    detail = `the budget of ${maxIterations} iterations ran out`;
+  }
+
+  // The reported value and gradient norm are those of the full objective.
+  let finalValue = value, finalGradientNorm = norm2(gradient);
+  if (batchSize !== undefined) {
+    const final = evaluateAt(full, x);
+    finalValue = final.value;
+    finalGradientNorm = norm2(final.gradient);
+  }
+  const finite = allFinite(x) && Number.isFinite(finalValue) && Number.isFinite(finalGradientNorm);
+  if (!finite && status === "converged") {
+    status = "non-finite";
+    detail = "the final point, value or gradient is not finite";
+  }
+  const success = status === "converged" && finite;
+  const source = (objective as { jacobianSource?: string }).jacobianSource;
+  const suffix = source === "finite-differences" ? " (Jacobian by finite differences)" : "";
+  return {
+    x,
+    value: finalValue,
+    gradientNorm: finalGradientNorm,
+    iterations,
+    evaluations: {
+      value: counter.value,
+      gradient: counter.gradient,
+      hessianVector: counter.hessianVector,
+      gaussNewtonVector: counter.gaussNewtonVector,
+    },
+    status,
+    success,
+    message:
+      `${methodName}: ${status} after ${iterations} iteration${iterations === 1 ? "" : "s"}: ` +
+      `${detail}; f = ${finalValue}${suffix}`,
+    trace,
+  };
+}
+
+function evaluateAt(objective: CountedObjective, x: Float64Array) {
+  return objective.valueAndGradient(x);
+}
