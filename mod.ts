@@ -83,6 +83,11 @@ export {
 } from "./src/problems/quadratic.ts";
 
 export {
+  rosenbrock,
+  type RosenbrockObjective,
+  type RosenbrockOptions,
+} from "./src/problems/rosenbrock.ts";
+export {
   gaussianMixture,
   irisDataset,
   type IrisOptions,
