@@ -19,8 +19,9 @@
  *    Gauss-Newton-vector product; §7 without the momentum term), so α = −∇fᵀΔ / Δᵀ(G + λI)Δ;
  *    or a fixed `learningRate`; or a backtracking Armijo line search;
  * 5. every `dampingInterval` steps (T₁), the Levenberg-Marquardt rule on the reduction ratio
- *    ρ = (f(x + αΔ) − f(x)) / M(αΔ): λ ← ω₁·λ when ρ > 3/4, λ ← λ/ω₁ when ρ < 1/4, with
- *    ω₁ = (19/20)^T₁ (§6.5).
+ *    ρ = (f(x + αΔ) − f(x)) / M(αΔ): λ ← ω₁·λ when ρ > 3/4, λ ← λ/ω₁ when ρ < 1/4 or when
+ *    the model predicts no decrease (M(αΔ) ≥ 0, possible only for an α other than the
+ *    model's), with ω₁ = (19/20)^T₁ (§6.5).
  *
  * Differences from the paper: one damping λ serves both the model and the factored inverse
  * (the paper adapts the inverse's γ separately, by a grid search every T₂ steps); the factors
@@ -224,24 +225,33 @@ function trialValue(objective: CountedObjective, x: Float64Array): number {
  * The K-FAC optimiser for network objectives (`needs: ["kfac"]`). See the module doc for the
  * update rule and how it follows Martens and Grosse (2015).
  *
- * @example Ten K-FAC steps on a small regression
+ * @example K-FAC through `minimize()` on a small regression
  * ```ts
- * import { mlp, networkObjective } from "@secondorder/harness";
- * import { kfac } from "./kfac.ts";
+ * import { minimize, mlp, networkObjective } from "@secondorder/harness";
  * const net = mlp({ sizes: [1, 4, 1], activation: "tanh" });
  * const f = networkObjective(net, {
  *   inputs: [[-1], [-0.5], [0], [0.5], [1]],
  *   targets: [[1], [0.25], [0], [0.25], [1]],
  * }, { C: 100 });
- * const optimizer = kfac({ damping: 1e-2 });
- * let x = net.initialParameters(1);
+ * const x0 = net.initialParameters(1);
+ * const run = minimize(f, x0, { method: "kfac", damping: 1e-2, maxIterations: 10 });
+ * if (!(run.value < 0.5 * f.value(x0))) throw new Error(run.message);
+ * ```
+ *
+ * @example One step at a time, as the driver calls it
+ * ```ts
+ * import { mlp, networkObjective } from "@secondorder/harness";
+ * import { kfac } from "./kfac.ts";
+ * const net = mlp({ sizes: [2, 3, 1], activation: "tanh" });
+ * const f = networkObjective(net, { inputs: [[1, 0], [0, 1]], targets: [[1], [0]] }, { C: 10 });
+ * const optimizer = kfac({ inverseUpdateInterval: 5 });
+ * let x = net.initialParameters(2);
  * let { value, gradient } = f.valueAndGradient(x);
- * const start = value;
  * let state = optimizer.init(x, value, gradient, f);
- * for (let k = 0; k < 10; k++) {
+ * for (let k = 0; k < 3; k++) {
  *   ({ x, value, gradient, state } = optimizer.step(x, value, gradient, state, f));
  * }
- * if (!(value < 0.5 * start)) throw new Error(`no progress: ${start} → ${value}`);
+ * if (state.iteration !== 3 || state.factorUpdates !== 3) throw new Error("unexpected");
  * ```
  */
 export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
@@ -375,13 +385,16 @@ export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
         });
       }
 
-      // 5. Levenberg-Marquardt adjustment of λ from ρ = actual / predicted reduction.
+      // 5. Levenberg-Marquardt adjustment of λ from ρ = actual / predicted reduction. ρ is
+      //    defined only where the model predicts a decrease, M(αΔ) < 0; a fixed or
+      //    backtracked α beyond twice the model's minimiser predicts an increase, and that
+      //    step counts as a poor one (λ grows), whatever f did.
       const predicted = alpha * slope + 0.5 * alpha * alpha * curvature;
-      const rho = (evaluated.value - value) / predicted;
+      const rho = predicted < 0 ? (evaluated.value - value) / predicted : NaN;
       const stepDamping = damping;
-      if (o.adaptDamping && (k + 1) % o.dampingInterval === 0 && Number.isFinite(rho)) {
+      if (o.adaptDamping && (k + 1) % o.dampingInterval === 0 && Number.isFinite(curvature)) {
         if (rho > 0.75) damping *= o.dampingDecrease;
-        else if (rho < 0.25) damping /= o.dampingDecrease;
+        else if (!(rho >= 0.25)) damping /= o.dampingDecrease;
         damping = Math.min(Math.max(damping, o.minDamping), o.maxDamping);
       }
       return finish(
