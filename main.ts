@@ -124,7 +124,7 @@ async function run(args: string[], experiments: readonly Experiment[]): Promise<
     if (state !== "granted") {
       console.error(
         `reproduce: no ${name} access to "${outDir}". The reproduce task may write only under ` +
-          `reports/; for another folder run\n  deno run --allow-read=.,${outDir} ` +
+          `reports/; for another folder run\n  deno run --allow-read=deno.json,deno.lock,${outDir} ` +
           `--allow-write=${outDir} main.ts --out ${outDir}`,
       );
       return 2;
