@@ -118,6 +118,19 @@ function columnSums(
 }
 
 /**
+ * The multiply-adds of one gradient (a forward and a backward pass) over `rows` samples, as the
+ * kernels count them: rows·nₗ·nₗ₊₁ per layer forward, the same again for ∂W, and once more for
+ * δa in every layer but the first.
+ */
+export function gradientMultiplyAdds(network: Network, rows: number): number {
+  let total = 0;
+  network.layers.forEach((layer, l) => {
+    total += rows * layer.inputs * layer.outputs * (l === 0 ? 2 : 3);
+  });
+  return total;
+}
+
+/**
  * The forward pass: fills z, the activations, φ′ (and φ″ when `second`), and the mapped
  * outputs. `x` is the rows × n₀ data matrix.
  */

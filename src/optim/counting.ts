@@ -15,19 +15,23 @@ import type { CountedObjective, Evaluations } from "./types.ts";
 export interface Counter extends Evaluations {
   /** Evaluations of the value alone (a value-and-gradient is not one). */
   valueOnly: number;
+  /** Work reported by the optimiser outside the objective, in gradient-equivalents. */
+  extra: number;
 }
 
 /** A fresh counter. */
 export function newCounter(): Counter {
-  return { value: 0, gradient: 0, hessianVector: 0, gaussNewtonVector: 0, valueOnly: 0 };
+  return { value: 0, gradient: 0, hessianVector: 0, gaussNewtonVector: 0, valueOnly: 0, extra: 0 };
 }
 
 /**
  * Cost in gradient-equivalents (see TraceRow): a gradient (with or without its value) 1, a
- * value alone 1/3, a Hessian-vector product 2, a Gauss-Newton-vector product 4/3.
+ * value alone 1/3, a Hessian-vector product 2, a Gauss-Newton-vector product 4/3, plus what the
+ * optimiser reported doing outside the objective.
  */
 export function gradientEquivalents(c: Counter): number {
-  return c.gradient + c.valueOnly / 3 + 2 * c.hessianVector + (4 / 3) * c.gaussNewtonVector;
+  return c.gradient + c.valueOnly / 3 + 2 * c.hessianVector + (4 / 3) * c.gaussNewtonVector +
+    c.extra;
 }
 
 function countProducts(op: LinearOperator, bump: () => void): LinearOperator {

@@ -48,6 +48,8 @@ import {
   supportsKfac,
 } from "../curvature/kfac.ts";
 import { describe, NonFiniteError, optionsObject } from "../validate.ts";
+import { countMultiplyAdds } from "../linalg/gemm.ts";
+import { gradientMultiplyAdds } from "../nn/passes.ts";
 import { OptionReader } from "./options.ts";
 import { armijoBacktracking, exactQuadraticStep } from "./line_search.ts";
 
@@ -180,6 +182,20 @@ function resolveOptions(options: KfacOptions): Resolved {
   };
 }
 
+/**
+ * Multiply-adds of eigendecomposing every factor, estimated as 4.5m³ for an m × m symmetric
+ * matrix: the symmetric QR algorithm with eigenvectors takes about 9m³ flops (Golub and Van
+ * Loan, §8.3). Dense decompositions run outside the counted kernels, so their cost is estimated
+ * rather than counted.
+ */
+function eigendecompositionMultiplyAdds(factors: KfacFactors): number {
+  let total = 0;
+  for (const layer of factors.layers) {
+    total += 4.5 * ((layer.inputs + 1) ** 3 + layer.outputs ** 3);
+  }
+  return total;
+}
+
 /** The network objective behind the objective the driver passes. */
 function networkOf(objective: CountedObjective): NetworkObjective {
   if (supportsKfac(objective)) return objective;
@@ -300,8 +316,11 @@ export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
       });
 
       // 1. Moving averages of the factors (the factors at x₀ came from init).
+      let extraMultiplyAdds = 0;
       if (k > 0 && k % o.factorUpdateInterval === 0) {
-        computeKfacFactorsInto(f, x, o.curvature, (o.seed + k) >>> 0, state.fresh);
+        extraMultiplyAdds += countMultiplyAdds(() =>
+          computeKfacFactorsInto(f, x, o.curvature, (o.seed + k) >>> 0, state.fresh)
+        );
         factorUpdates++;
         blendFactors(state.factors, state.fresh, Math.min(1 - 1 / factorUpdates, o.factorDecay));
       }
@@ -309,7 +328,11 @@ export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
       if (k > 0 && (k < o.inverseWarmup || k % o.inverseUpdateInterval === 0)) {
         decomposition = decomposeKfac(state.factors);
         inverseUpdates++;
+        extraMultiplyAdds += eigendecompositionMultiplyAdds(state.factors);
       }
+      // The factor and inverse work is not a call of the objective: report it as cost.
+      const extraGradientEquivalents = extraMultiplyAdds /
+        gradientMultiplyAdds(f.network, f.samples);
       // 3. Δ = −[(A + πγI) ⊗ (S + (γ/π)I)]⁻¹·∇f, γ = √(λ + 1/C).
       const gamma = Math.sqrt(damping + (f.C === undefined ? 0 : 1 / f.C));
       const inverse = inverseFromDecomposition(decomposition, gamma, o.dampingMode, o.piCorrection);
@@ -403,6 +426,7 @@ export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
           alpha,
           damping: stepDamping,
           accepted: true,
+          extraGradientEquivalents,
           ...(Number.isFinite(rho) ? { rho } : {}),
         },
         trial,

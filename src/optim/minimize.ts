@@ -259,6 +259,8 @@ export function minimize(
     value = step.value;
     gradient = step.gradient;
     state = step.state;
+    const extra = info.extraGradientEquivalents;
+    if (extra !== undefined && Number.isFinite(extra) && extra > 0) counter.extra += extra;
     const traceRow = row(iterations, info.stepLength, info.damping ?? NaN, info.cgIterations ?? 0);
     trace.push(traceRow);
     if (info.failure) {

@@ -85,6 +85,11 @@ export interface StepInfo {
   /** A human-readable note about the step (for example "fell back to damping λ = 1e-3"). */
   note?: string;
   /**
+   * Work the step did outside the counted objective, in gradient-equivalents (K-FAC's factor
+   * and inverse updates); the driver adds it to the trace's cumulative cost.
+   */
+  extraGradientEquivalents?: number;
+  /**
    * Set when the method finds it cannot make further progress at floating-point precision, as
    * when the model's predicted decrease is below the rounding error of f (MINPACK's ftol test);
    * the run then ends as "converged", with `note` saying why.

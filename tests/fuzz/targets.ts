@@ -7,6 +7,7 @@
 
 import fc from "fast-check";
 import * as lib from "@secondorder/harness";
+import { KFAC_TARGETS } from "./kfac_targets.ts";
 import {
   edgeNumber,
   goodVector,
@@ -453,4 +454,5 @@ export const TARGETS: readonly FuzzTarget[] = [
       )
     ),
   ),
+  ...KFAC_TARGETS,
 ];

@@ -8,7 +8,9 @@ import {
   deepStrictEqual as assertEquals,
   strictEqual as assertStrictEquals,
 } from "node:assert/strict";
+import { gradientMultiplyAdds } from "../../src/nn/passes.ts";
 import {
+  countMultiplyAdds,
   logSigmoid,
   logSumExp,
   mlp,
@@ -210,6 +212,16 @@ Deno.test("a finite point where the loss overflows throws NonFiniteError naming 
       );
     }
   }
+});
+
+Deno.test("gradientMultiplyAdds() equals the multiply-adds a gradient actually executes", () => {
+  assertProperty(
+    fc.property(networkCase(), ({ network, objective, x }) => {
+      const counted = countMultiplyAdds(() => objective.gradient(x));
+      assertStrictEquals(gradientMultiplyAdds(network, objective.samples), counted);
+    }),
+    30,
+  );
 });
 
 Deno.test("predict() returns the mapped outputs; softmax rows sum to 1", () => {
