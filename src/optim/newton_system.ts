@@ -46,6 +46,13 @@ export interface SystemSolution {
   cgIterations: number;
   /** dᵀ(K + λI)d, the model's curvature along d (NaN when not computed). */
   curvature: number;
+  /**
+   * True when d solves the system to working accuracy: a direct solve that succeeded, or CG
+   * that met its tolerance (false for a CG solve truncated by its iteration cap).
+   */
+  accurate: boolean;
+  /** True when a Cholesky factorisation of K + λI succeeded (so it is positive definite). */
+  positiveDefinite: boolean;
 }
 
 /** Options of {@linkcode solveNewtonSystem}. */
@@ -60,6 +67,82 @@ export interface SystemOptions {
   maxIterations: number;
   /** CG's starting point (warm start). */
   x0?: Float64Array;
+  /** K already read densely (row-major), for the direct solver; read from K when absent. */
+  dense?: Float64Array;
+}
+
+/** The outcome of {@linkcode solveDenseSystem}. */
+export interface DenseSolution {
+  /** The solution (NaN entries when not ok). */
+  x: Float64Array;
+  /** True when the factorisation succeeded and the matrix is not singular to working precision. */
+  ok: boolean;
+  /** Why not, when not ok: "singular" or "non-finite". */
+  reason?: "singular" | "non-finite";
+  /** True when Cholesky succeeded (the matrix is positive definite). */
+  positiveDefinite: boolean;
+}
+
+/**
+ * Solves (K + λ·diag(s))·x = rhs for a dense symmetric K (row-major n × n, not modified), with
+ * s = 1 when `scale` is absent. The matrix A is first equilibrated symmetrically,
+ * Ã = E·A·E with E = diag(1/√Aᵢᵢ) (LAPACK's xPOEQU; entries with Aᵢᵢ ≤ 0 keep Eᵢᵢ = 1), then
+ * factored by Cholesky (LU when Ã is not positive definite). Equilibration leaves the solution
+ * unchanged in exact arithmetic, but a problem whose parameters differ in scale by orders of
+ * magnitude (NIST's MGH10: 0.0056 and 6181) would otherwise look singular to the condition
+ * estimate, κ(A) being up to κ(Ã)·max Aᵢᵢ/min Aᵢᵢ.
+ */
+export function solveDenseSystem(
+  n: number,
+  data: Float64Array,
+  rhs: Float64Array,
+  damping = 0,
+  scale?: Float64Array,
+): DenseSolution {
+  const equilibrate = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const diagonal = data[i * n + i] + damping * (scale ? scale[i] : 1);
+    equilibrate[i] = diagonal > 0 && Number.isFinite(diagonal) ? 1 / Math.sqrt(diagonal) : 1;
+  }
+  // Ã from the lower triangle, mirrored, so that it is exactly symmetric (Cholesky is tried).
+  const rows: number[][] = Array.from({ length: n }, () => new Array<number>(n));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const entry = data[i * n + j] + (i === j ? damping * (scale ? scale[i] : 1) : 0);
+      const scaled = equilibrate[i] * entry * equilibrate[j];
+      if (!Number.isFinite(scaled)) {
+        return {
+          x: new Float64Array(n).fill(NaN),
+          ok: false,
+          reason: "non-finite",
+          positiveDefinite: false,
+        };
+      }
+      rows[i][j] = rows[j][i] = scaled;
+    }
+  }
+  const scaledRhs = new Float64Array(n);
+  for (let i = 0; i < n; i++) scaledRhs[i] = equilibrate[i] * rhs[i];
+  if (!scaledRhs.every(Number.isFinite)) {
+    return {
+      x: new Float64Array(n).fill(NaN),
+      ok: false,
+      reason: "non-finite",
+      positiveDefinite: false,
+    };
+  }
+  const solved = directSolve(rows, scaledRhs);
+  const x = solved.x;
+  for (let i = 0; i < n; i++) x[i] *= equilibrate[i];
+  if (!solved.success || !x.every(Number.isFinite)) {
+    return {
+      x: x.fill(NaN),
+      ok: false,
+      reason: solved.status === "non-finite" ? "non-finite" : "singular",
+      positiveDefinite: false,
+    };
+  }
+  return { x, ok: true, positiveDefinite: solved.method === "cholesky" };
 }
 
 /**
@@ -75,31 +158,33 @@ export function solveNewtonSystem(
   const n = gradient.length;
   const rhs = gradient.map((g) => -g);
   if (options.solver === "direct") {
-    const data = toDenseData(K);
-    for (let i = 0; i < n; i++) data[i * n + i] += options.damping;
-    for (const v of data) {
-      if (!Number.isFinite(v)) {
-        return { direction: rhs, ok: false, reason: "non-finite", cgIterations: 0, curvature: NaN };
-      }
-    }
-    const rows = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * n, (i + 1) * n)));
-    const solved = directSolve(rows, rhs);
-    if (!solved.success) {
+    const data = options.dense ?? toDenseData(K);
+    const solved = solveDenseSystem(n, data, rhs, options.damping);
+    if (!solved.ok) {
       return {
         direction: solved.x,
         ok: false,
-        reason: solved.status,
+        reason: solved.reason,
         cgIterations: 0,
         curvature: NaN,
+        accurate: false,
+        positiveDefinite: false,
       };
     }
     let curvature = 0;
     for (let i = 0; i < n; i++) {
-      let s = 0;
+      let s = options.damping * solved.x[i];
       for (let j = 0; j < n; j++) s += data[i * n + j] * solved.x[j];
       curvature += solved.x[i] * s;
     }
-    return { direction: solved.x, ok: true, cgIterations: 0, curvature };
+    return {
+      direction: solved.x,
+      ok: true,
+      cgIterations: 0,
+      curvature,
+      accurate: true,
+      positiveDefinite: solved.positiveDefinite,
+    };
   }
   const A = options.damping > 0 ? damp(K, options.damping) : K;
   const result = cg(A, rhs, {
@@ -114,6 +199,8 @@ export function solveNewtonSystem(
       reason: result.status,
       cgIterations: result.iterations,
       curvature: NaN,
+      accurate: false,
+      positiveDefinite: false,
     };
   }
   // max-iterations still leaves a usable (truncated) direction.
@@ -125,5 +212,7 @@ export function solveNewtonSystem(
     ok: true,
     cgIterations: result.iterations,
     curvature: 2 * result.quadraticValue + 2 * rhsDotD,
+    accurate: result.status === "converged",
+    positiveDefinite: false,
   };
 }
