@@ -12,10 +12,16 @@
  * Gauss-Newton is the same method with K = G (positive semi-definite), exported as its own
  * preset.
  *
+ * Besides the driver's stopping rules, the method stops as converged when the Newton decrement
+ * says no step can decrease f at double precision (see ROUNDING and STALLED below; direct solver
+ * only, where the equilibrated factorisation certifies that K is nonsingular). A step that lands
+ * where ∇f and K both vanish identically, a flat region of f that the driver's gradient test would
+ * take for a minimum, ends the run with status "singular".
+ *
  * @module
  */
 
-import type { Optimizer, StepResult } from "./types.ts";
+import type { CountedObjective, Optimizer, StepResult } from "./types.ts";
 import { OptionReader } from "./options.ts";
 import { armijoBacktracking } from "./line_search.ts";
 import {
@@ -26,6 +32,32 @@ import {
   type SystemSolver,
 } from "./newton_system.ts";
 import { dot, norm2 } from "../linalg/vector.ts";
+import { toDenseData } from "../operator/linear_operator.ts";
+
+/**
+ * Converged at full precision: the step stops with `converged` when the Newton decrement
+ * λ² = ∇fᵀK⁻¹∇f (twice the decrease the quadratic model predicts for the full step) satisfies
+ * λ²/2 ≤ ROUNDING·|f| (Boyd and Vandenberghe's stopping rule, §9.5.1, with the tolerance at f's
+ * rounding level). The rule is affine-invariant: unlike ‖∇f‖ ≤ tol it does not depend on the
+ * units of the parameters, which is what lets least-squares fits whose parameters differ by
+ * orders of magnitude stop at full accuracy. For least squares with K = JᵀJ it reads
+ * cos²∠(r, range J) ≤ 4ε, MINPACK's gtol test with gtol = 2√ε ≈ 3e-8.
+ *
+ * The rule needs a λ² it can trust, so it applies only with the direct solver, where the
+ * equilibrated factorisation shows K to be nonsingular (a stationary point with a singular model,
+ * such as a fit running off to infinity, is not certified), and only for a positive semi-definite
+ * K: Gauss-Newton, or a Hessian whose Cholesky factorisation succeeded.
+ */
+const ROUNDING = 4 * Number.EPSILON;
+
+/**
+ * Converged at f's rounding floor: Armijo backtracking found no decrease at all along the
+ * undamped Newton direction, and λ²/2 ≤ STALLED·|f| = √ε·|f| (with λ² trusted as above). This
+ * is MINPACK's ftol test at its default tolerance √ε (actual and predicted relative reductions
+ * at most ftol). A failed search with a larger predicted decrease means that f and its model
+ * disagree, and stays "line-search-failed".
+ */
+const STALLED = Math.sqrt(Number.EPSILON);
 
 /** Options of Newton's method. */
 export interface NewtonOptions {
@@ -113,12 +145,16 @@ export function newton(
       const n = x.length;
       const gNorm = norm2(gradient);
       const K = curvatureAt(objective, x, curvature);
+      // The direct solver reads K once per step (n products), however many dampings it tries.
+      const dense = solver === "direct" ? toDenseData(K) : undefined;
+      const rtol = cgTolerance === "forcing" ? Math.min(0.5, gNorm) : cgTolerance;
       const solveWith = (damping: number): SystemSolution =>
         solveNewtonSystem(K, gradient, {
           damping,
           solver,
-          rtol: cgTolerance === "forcing" ? Math.min(0.5, gNorm) : cgTolerance,
+          rtol,
           maxIterations: cgMaxIterations ?? 10 * n,
+          ...(dense ? { dense } : {}),
         });
       const usable = (s: SystemSolution) => s.ok && dot(gradient, s.direction) < 0;
       const stay = (
@@ -136,6 +172,31 @@ export function newton(
       let cgIterations = 0;
       let solution = solveWith(0);
       cgIterations += solution.cgIterations;
+      // λ² = ∇fᵀK⁻¹∇f, when it can be trusted (see ROUNDING).
+      const decrement = solver === "direct" && solution.ok &&
+          (curvature === "gauss-newton" || solution.positiveDefinite)
+        ? -dot(gradient, solution.direction)
+        : NaN;
+      const below = (tolerance: number) =>
+        decrement >= 0 && 0.5 * decrement <= tolerance * Math.abs(value);
+      const converged = (why: string) => ({
+        x,
+        value,
+        gradient,
+        state,
+        info: {
+          stepLength: 0,
+          damping: 0,
+          cgIterations,
+          converged: true,
+          note: `the Newton decrement ∇fᵀK⁻¹∇f/2 = ${(0.5 * decrement).toExponential(3)} ${why}`,
+        },
+      });
+      if (below(ROUNDING)) {
+        return converged(
+          `is below the rounding error of f = ${value}: no step can decrease f at this precision`,
+        );
+      }
       const undampedUsable = lineSearch === "none" ? solution.ok : usable(solution);
       if (!undampedUsable) {
         if (fallback === "none") {
@@ -174,6 +235,12 @@ export function newton(
           { nu, shrink },
         );
         if (search.status !== "ok") {
+          if (damping === 0 && below(STALLED)) {
+            return converged(
+              `is at most √ε·|f| (f = ${value}) and backtracking found no decrease: f is at ` +
+                `its rounding floor`,
+            );
+          }
           return stay(
             "line-search-failed",
             `Armijo backtracking found no decrease along d (${search.status})`,
@@ -184,6 +251,26 @@ export function newton(
       for (let i = 0; i < n; i++) trial[i] = x[i] + alpha * d[i];
       const next = trial.slice();
       const evaluated = objective.valueAndGradient(next);
+      if (evaluated.gradient.every((g) => g === 0) && degenerate(objective, next, curvature)) {
+        // ∇f = 0 would end the run as "converged", but with K ≡ 0 too the point is a flat
+        // region of f (a model whose derivatives all underflowed, as a Gauss-Newton step far
+        // into an exponential's tail finds), not a minimiser the method can certify.
+        return {
+          x: next,
+          value: evaluated.value,
+          gradient: evaluated.gradient,
+          state: { lastDamping: damping },
+          info: {
+            stepLength: alpha * norm2(d),
+            alpha,
+            damping,
+            cgIterations,
+            failure: "singular",
+            note: "the step reached a point where ∇f and K both vanish identically (a flat " +
+              "region of f, where its derivatives underflow): a degenerate critical point",
+          },
+        };
+      }
       return {
         x: next,
         value: evaluated.value,
@@ -199,6 +286,11 @@ export function newton(
       };
     },
   };
+}
+
+/** Whether the curvature K at x is identically zero (n products; used only where ∇f = 0). */
+function degenerate(objective: CountedObjective, x: Float64Array, kind: CurvatureKind): boolean {
+  return toDenseData(curvatureAt(objective, x, kind)).every((v) => v === 0);
 }
 
 /** Gauss-Newton: Newton's method with the positive semi-definite Gauss-Newton matrix. */
