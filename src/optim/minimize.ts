@@ -31,8 +31,10 @@ export interface CommonOptions {
    */
   gradientTolerance?: number;
   /**
-   * Converged when an accepted step changes f by at most valueTolerance·max(1, |f|).
-   * Default 1e-15, which stops only true stagnation.
+   * Converged when an accepted step changes f by at most valueTolerance·max(|f_k|, |f_{k+1}|),
+   * a relative change. Default 1e-15, a few units in the last place of f, which stops only true
+   * stagnation whatever the scale of f (a fit whose f is 1e-8 is not stopped while f still
+   * changes in its eighth digit).
    */
   valueTolerance?: number;
   /**
@@ -276,11 +278,12 @@ export function minimize(
       detail = `‖∇f‖ = ${traceRow.gradientNorm.toExponential(3)} ≤ ${gradientTolerance}`;
     } else if (
       info.stepLength > 0 && info.accepted !== false &&
-      Math.abs(previous - value) <= valueTolerance * Math.max(1, Math.abs(previous))
+      Math.abs(previous - value) <=
+        valueTolerance * Math.max(Math.abs(previous), Math.abs(value))
     ) {
       status = "converged";
       detail = `f changed by ${Math.abs(previous - value).toExponential(3)} ≤ ` +
-        `${valueTolerance}·max(1, |f|) in the last step`;
+        `${valueTolerance}·|f| in the last step`;
     }
     if (onIteration && onIteration(traceRow) === "stop" && !status) {
       status = "stopped";
