@@ -97,6 +97,25 @@ export {
   standardizeColumns,
 } from "./src/problems/datasets.ts";
 
+// Problems: least squares, NIST.
+export {
+  type JacobianInput,
+  leastSquares,
+  type LeastSquaresObjective,
+  type LeastSquaresSpec,
+} from "./src/problems/least_squares.ts";
+export {
+  correctDigits,
+  type CorrectDigitsOptions,
+  NIST_PROBLEM_NAMES,
+  type NistDifficulty,
+  type NistObjectiveOptions,
+  type NistProblem,
+  nistProblem,
+  type NistProblemName,
+  nistProblems,
+} from "./src/problems/nist.ts";
+
 // Reference oracles: slow by design.
 export {
   finiteDifferenceGradient,
