@@ -86,7 +86,7 @@ export interface DenseSolution {
 /**
  * Solves (K + λ·diag(s))·x = rhs for a dense symmetric K (row-major n × n, not modified), with
  * s = 1 when `scale` is absent. The matrix A is first equilibrated symmetrically,
- * Ã = E·A·E with E = diag(1/√Aᵢᵢ) (LAPACK's xPOEQU; entries with Aᵢᵢ ≤ 0 keep Eᵢᵢ = 1), then
+ * Ã = E·A·E with E = diag(1/√|Aᵢᵢ|) (LAPACK's xPOEQU; a zero Aᵢᵢ keeps Eᵢᵢ = 1), then
  * factored by Cholesky (LU when Ã is not positive definite). Equilibration leaves the solution
  * unchanged in exact arithmetic, but a problem whose parameters differ in scale by orders of
  * magnitude (NIST's MGH10: 0.0056 and 6181) would otherwise look singular to the condition
@@ -102,7 +102,8 @@ export function solveDenseSystem(
   const equilibrate = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const diagonal = data[i * n + i] + damping * (scale ? scale[i] : 1);
-    equilibrate[i] = diagonal > 0 && Number.isFinite(diagonal) ? 1 / Math.sqrt(diagonal) : 1;
+    const size = Math.abs(diagonal);
+    equilibrate[i] = size > 0 && Number.isFinite(size) ? 1 / Math.sqrt(size) : 1;
   }
   // Ã from the lower triangle, mirrored, so that it is exactly symmetric (Cholesky is tried).
   const rows: number[][] = Array.from({ length: n }, () => new Array<number>(n));
