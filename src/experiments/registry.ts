@@ -7,6 +7,8 @@
 import type { Experiment } from "./experiment.ts";
 import { c02 } from "./c02_hessian_symmetry.ts";
 import { c05 } from "./c05_cg_conjugacy.ts";
+import { c08 } from "./c08_bfgs.ts";
+import { c12 } from "./c12_robustness.ts";
 import { c13 } from "./c13_gauss_newton_split.ts";
 import { c15 } from "./c15_cg_positive_definite.ts";
 import { c16 } from "./c16_quadratic_subproblem.ts";
@@ -16,13 +18,20 @@ import { c19 } from "./c19_hvp_cost.ts";
 import { c20 } from "./c20_critical_points.ts";
 import { c21 } from "./c21_permutation_symmetry.ts";
 import { c22 } from "./c22_identical_units.ts";
+import { c23 } from "./c23_gd_dynamics.ts";
+import { c24 } from "./c24_condition_number.ts";
+import { c25 } from "./c25_momentum.ts";
+import { c26 } from "./c26_rmsprop.ts";
 import { c27 } from "./c27_conditioning.ts";
 import { c28 } from "./c28_minibatch_variance.ts";
+import { c29 } from "./c29_batch_size.ts";
 
 /** The experiments, sorted by claim id. Each module adds one line here. */
 export const EXPERIMENTS: readonly Experiment[] = [
   c02,
   c05,
+  c08,
+  c12,
   c13,
   c15,
   c16,
@@ -32,6 +41,11 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c20,
   c21,
   c22,
+  c23,
+  c24,
+  c25,
+  c26,
   c27,
   c28,
+  c29,
 ];
