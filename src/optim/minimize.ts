@@ -174,7 +174,7 @@ export function minimize(
   const optimizer = entry.create(opts);
 
   const counter = newCounter();
-  const full = countedObjective(objective, counter);
+  const full = finitePointsOnly(countedObjective(objective, counter));
   const started = performance.now();
 
   // Mini-batches: a seeded shuffle per epoch, cut into consecutive batches.
@@ -190,7 +190,7 @@ export function minimize(
     }
     const indices = order.subarray(cursor, cursor + batchSize);
     cursor += batchSize;
-    return countedObjective(source.subset(indices), counter);
+    return finitePointsOnly(countedObjective(source.subset(indices), counter));
   };
 
   let x: Float64Array = start;
@@ -327,6 +327,26 @@ export function minimize(
       `${methodName}: ${status} after ${iterations} iteration${iterations === 1 ? "" : "s"}: ` +
       `${detail}; f = ${finalValue}${suffix}`,
     trace,
+  };
+}
+
+/**
+ * Guards the objective against points a method computed from NaN (a NaN slope, a NaN step
+ * length): the objective is never called there, since it would reject the point as a caller's
+ * mistake. Such a point gets f = +∞ and a NaN gradient instead, exactly as an overflow does, so
+ * the method rejects it, or the run ends with status "non-finite": numerical trouble is a status,
+ * not an exception. Calls at such points are not counted as evaluations.
+ */
+function finitePointsOnly(objective: CountedObjective): CountedObjective {
+  const nanGradient = (out?: Float64Array) => (out ?? new Float64Array(objective.dim)).fill(NaN);
+  return {
+    ...objective,
+    value: (x) => allFinite(x) ? objective.value(x) : Infinity,
+    gradient: (x, out) => allFinite(x) ? objective.gradient(x, out) : nanGradient(out),
+    valueAndGradient: (x, out) =>
+      allFinite(x)
+        ? objective.valueAndGradient(x, out)
+        : { value: Infinity, gradient: nanGradient(out) },
   };
 }
 
