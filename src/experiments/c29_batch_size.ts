@@ -79,7 +79,7 @@ export const c29: Experiment = {
     const rates = [0.1, FIXED_RATE, 1];
     const random = createRandom(context.seed);
     const seeds = Array.from({ length: context.quick ? 2 : 3 }, () => random.integer(0x7fffffff));
-    const maxUpdates = context.quick ? 1000 : 4000;
+    const maxUpdates = context.quick ? 1000 : 3000;
     const checkpoints: number[] = [];
     for (let u = 1; u <= maxUpdates; u = Math.max(u + 1, Math.ceil(u * 1.02))) checkpoints.push(u);
 
