@@ -29,6 +29,7 @@ export function gd(options: GdOptions = {}): Optimizer<null> {
   return {
     name: "gd",
     needs: [],
+    monotone: lineSearch === "armijo",
     init: () => null,
     step(x, value, gradient, state, objective) {
       let alpha = learningRate;

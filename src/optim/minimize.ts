@@ -34,7 +34,10 @@ export interface CommonOptions {
    * Converged when an accepted step changes f by at most valueTolerance·max(|f_k|, |f_{k+1}|),
    * a relative change. Default 1e-15, a few units in the last place of f, which stops only true
    * stagnation whatever the scale of f (a fit whose f is 1e-8 is not stopped while f still
-   * changes in its eighth digit).
+   * changes in its eighth digit). The rule applies to methods whose steps decrease f (line
+   * searches, accept/reject rules); fixed-step methods (gd without a line search, momentum,
+   * rmsprop, adam) can move between points of equal f without converging, so for them only
+   * the gradient test applies.
    */
   valueTolerance?: number;
   /**
@@ -277,7 +280,7 @@ export function minimize(
       status = "converged";
       detail = `‖∇f‖ = ${traceRow.gradientNorm.toExponential(3)} ≤ ${gradientTolerance}`;
     } else if (
-      info.stepLength > 0 && info.accepted !== false &&
+      optimizer.monotone !== false && info.stepLength > 0 && info.accepted !== false &&
       Math.abs(previous - value) <=
         valueTolerance * Math.max(Math.abs(previous), Math.abs(value))
     ) {

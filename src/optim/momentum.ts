@@ -37,6 +37,7 @@ export function momentum(options: MomentumOptions = {}): Optimizer<MomentumState
   return {
     name: "momentum",
     needs: [],
+    monotone: false,
     init: (x0) => ({ velocity: new Float64Array(x0.length) }),
     step(x, _value, gradient, state, objective) {
       const velocity = state.velocity.slice();

@@ -41,6 +41,7 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer<RmspropState> {
   return {
     name: "rmsprop",
     needs: [],
+    monotone: false,
     init: (x0) => ({ meanSquare: new Float64Array(x0.length) }),
     step(x, _value, gradient, state, objective) {
       const meanSquare = state.meanSquare.slice();

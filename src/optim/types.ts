@@ -117,6 +117,13 @@ export interface Optimizer<State = unknown> {
   readonly name: Method;
   /** The curvature it needs from the objective (empty for first-order methods). */
   readonly needs: readonly Curvature[];
+  /**
+   * Whether every step the method takes either decreases f or leaves x where it was (a line
+   * search or an accept/reject rule). Only for such methods does the driver read a stalled f as
+   * convergence (`valueTolerance`): a fixed-step method can move between points of equal value
+   * without converging, as gradient descent with αλ = 2 flips θ to −θ. Default true.
+   */
+  readonly monotone?: boolean;
   /** The state at x₀, given f(x₀) and ∇f(x₀). */
   init(x0: Float64Array, value: number, gradient: Float64Array, objective: CountedObjective): State;
   /** One iteration from x with value f(x) and gradient ∇f(x). */
