@@ -252,14 +252,16 @@ export function minimize(
       detail = error.message;
       break;
     }
-    iterations++;
     const previous = value;
     const info = step.info;
     if (!allFinite(step.x) || !Number.isFinite(step.value) || !allFinite(step.gradient)) {
+      // Not an iteration: x stays the last finite point, and the trace keeps one row per
+      // iteration.
       status = "non-finite";
-      detail = `iteration ${iterations} produced a non-finite point, value or gradient`;
+      detail = `iteration ${iterations + 1} produced a non-finite point, value or gradient`;
       break;
     }
+    iterations++;
     x = step.x;
     value = step.value;
     gradient = step.gradient;

@@ -254,6 +254,8 @@ function checkHonest(run: MinimizeResult, label: string) {
   }
   if (!finite) ok(!run.success, label);
   strictEqual(run.success, run.status === "converged" && finite, `${label}: ${run.message}`);
+  // Also when a step produced a non-finite point: that step is not counted.
+  strictEqual(run.trace.length, run.iterations + 1, `${label}: one trace row per iteration`);
 }
 
 Deno.test("minimize() never reports success while holding NaN, whatever the objective returns or throws", () => {
