@@ -17,7 +17,14 @@
 
 import data from "../../data/nist_strd.json" with { type: "json" };
 import { leastSquares, type LeastSquaresObjective } from "./least_squares.ts";
-import { describe, finiteNumber, finiteVector, oneOf, optionsObject } from "../validate.ts";
+import {
+  describe,
+  finiteNumber,
+  finiteVector,
+  NonFiniteError,
+  oneOf,
+  optionsObject,
+} from "../validate.ts";
 
 /** The names of the ten problems. */
 export type NistProblemName =
@@ -217,7 +224,10 @@ export interface NistProblem {
   readonly x: readonly number[];
   /** The responses yᵢ. */
   readonly y: readonly number[];
-  /** The model f(x; b) at one predictor value. */
+  /**
+   * The model f(x; b) at one predictor value; a NonFiniteError where it overflows (MGH09 at
+   * x = 1e308).
+   */
   predict(parameters: ArrayLike<number>, x: number): number;
   /** The least-squares objective ½Σ(f(xᵢ; b) − yᵢ)² = ½·RSS, with the analytic Jacobian. */
   objective(options?: NistObjectiveOptions): LeastSquaresObjective;
@@ -279,7 +289,11 @@ export function nistProblem(name: NistProblemName): NistProblem {
     predict(parameters: ArrayLike<number>, x: number): number {
       const what = `evaluate the ${chosen} model`;
       const b = finiteVector(what, "parameters", parameters, n, " (the model's parameters)");
-      return model(b, finiteNumber(what, "x", x));
+      const value = model(b, finiteNumber(what, "x", x));
+      if (!Number.isFinite(value)) {
+        throw new NonFiniteError(`${what} at x = ${x}`, "f(x; parameters)", b);
+      }
+      return value;
     },
     objective(options: NistObjectiveOptions = {}): LeastSquaresObjective {
       const what = `build the ${chosen} objective`;
