@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import * as lib from "@secondorder/harness";
 import { KFAC_TARGETS } from "./kfac_targets.ts";
+import { OPTIM_TARGETS } from "./optim_targets.ts";
 import {
   edgeNumber,
   goodVector,
@@ -455,4 +456,5 @@ export const TARGETS: readonly FuzzTarget[] = [
     ),
   ),
   ...KFAC_TARGETS,
+  ...OPTIM_TARGETS,
 ];
