@@ -5,6 +5,7 @@
  */
 
 import type { Experiment } from "./experiment.ts";
+import { c01 } from "./c01_newton_one_step.ts";
 import { c02 } from "./c02_hessian_symmetry.ts";
 import { c05 } from "./c05_cg_conjugacy.ts";
 import { c08 } from "./c08_bfgs.ts";
@@ -28,6 +29,7 @@ import { c29 } from "./c29_batch_size.ts";
 
 /** The experiments, sorted by claim id. Each module adds one line here. */
 export const EXPERIMENTS: readonly Experiment[] = [
+  c01,
   c02,
   c05,
   c08,
