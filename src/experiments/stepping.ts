@@ -53,7 +53,7 @@ export function runSteps<State>(
   options: RunStepsOptions,
 ): SteppedRun {
   const f = countedObjective(objective, newCounter());
-  let x = x0.slice();
+  let x: Float64Array = x0.slice();
   let { value, gradient } = f.valueAndGradient(x);
   const run: SteppedRun = {
     points: [x],
