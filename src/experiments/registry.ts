@@ -8,6 +8,7 @@ import type { Experiment } from "./experiment.ts";
 import { c01 } from "./c01_newton_one_step.ts";
 import { c02 } from "./c02_hessian_symmetry.ts";
 import { c05 } from "./c05_cg_conjugacy.ts";
+import { c07 } from "./c07_saddle_points.ts";
 import { c08 } from "./c08_bfgs.ts";
 import { c12 } from "./c12_robustness.ts";
 import { c13 } from "./c13_gauss_newton_split.ts";
@@ -32,6 +33,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c01,
   c02,
   c05,
+  c07,
   c08,
   c12,
   c13,
