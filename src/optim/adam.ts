@@ -48,6 +48,7 @@ export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
     name: "adam",
     needs: [],
     monotone: false,
+    evaluatesOnlyNewPoint: true,
     init: (x0) => ({ m: new Float64Array(x0.length), v: new Float64Array(x0.length), t: 0 }),
     step(x, _value, gradient, state, objective) {
       const t = state.t + 1;

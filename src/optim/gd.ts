@@ -30,6 +30,7 @@ export function gd(options: GdOptions = {}): Optimizer<null> {
     name: "gd",
     needs: [],
     monotone: lineSearch === "armijo",
+    evaluatesOnlyNewPoint: lineSearch === "none",
     init: () => null,
     step(x, value, gradient, state, objective) {
       let alpha = learningRate;

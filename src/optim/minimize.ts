@@ -43,6 +43,10 @@ export interface CommonOptions {
   /**
    * Mini-batch size for objectives that offer `subset(indices)` (network objectives): each
    * iteration sees the next batch of a seeded shuffle of the samples, epoch after epoch.
+   * Every call on a batch of S of the I samples costs S/I of its full price in the trace's
+   * gradient-equivalents. Methods that evaluate only at their new point (gd without a line
+   * search, momentum, rmsprop, adam) make one mini-batch gradient per update; the others
+   * evaluate the next batch at the point their step reached, besides their step's own calls.
    * Default: the full objective.
    */
   batchSize?: number;
@@ -180,10 +184,12 @@ export function minimize(
   const full = finitePointsOnly(countedObjective(objective, counter));
   const started = performance.now();
 
-  // Mini-batches: a seeded shuffle per epoch, cut into consecutive batches.
+  // Mini-batches: a seeded shuffle per epoch, cut into consecutive batches. A batch of S of the
+  // I samples costs S/I of the full objective's price.
   let order: Int32Array | undefined;
   let cursor = 0;
   const random = createRandom(seed);
+  const share = batchSize === undefined ? 1 : batchSize / (objective as Subsettable).samples;
   const nextBatch = (): CountedObjective => {
     if (batchSize === undefined) return full;
     const source = objective as Subsettable;
@@ -193,12 +199,18 @@ export function minimize(
     }
     const indices = order.subarray(cursor, cursor + batchSize);
     cursor += batchSize;
-    return finitePointsOnly(countedObjective(source.subset(indices), counter));
+    return finitePointsOnly(countedObjective(source.subset(indices), counter, share));
   };
+  // A step that evaluates only at its new point is handed the next batch, so the f and ∇f it
+  // returns are those the next update uses (one mini-batch gradient per update); any other
+  // step gets the batch of its own update, and the next batch is evaluated afterwards.
+  const handNextBatch = batchSize !== undefined && optimizer.evaluatesOnlyNewPoint === true;
 
   let x: Float64Array = start;
   let current = nextBatch();
   let { value, gradient } = evaluateAt(current, x);
+  // Whether value and gradient are on the batch the next update uses.
+  let onCurrentBatch = true;
   let state: unknown;
   let status: Status | undefined;
   let detail = "";
@@ -234,18 +246,20 @@ export function minimize(
 
   let iterations = 0;
   while (!status && iterations < maxIterations) {
-    if (batchSize !== undefined && iterations > 0) {
+    if (!onCurrentBatch) {
       current = nextBatch();
       ({ value, gradient } = evaluateAt(current, x));
+      onCurrentBatch = true;
       if (!Number.isFinite(value) || !allFinite(gradient)) {
         status = "non-finite";
         detail = `the mini-batch value or gradient is not finite at iteration ${iterations}`;
         break;
       }
     }
+    const upcoming = handNextBatch ? nextBatch() : current;
     let step;
     try {
-      step = optimizer.step(x, value, gradient, state, current);
+      step = optimizer.step(x, value, gradient, state, upcoming);
     } catch (error) {
       if (!(error instanceof NonFiniteError)) throw error;
       status = "non-finite";
@@ -266,8 +280,10 @@ export function minimize(
     value = step.value;
     gradient = step.gradient;
     state = step.state;
+    current = upcoming;
+    onCurrentBatch = batchSize === undefined || handNextBatch;
     const extra = info.extraGradientEquivalents;
-    if (extra !== undefined && Number.isFinite(extra) && extra > 0) counter.extra += extra;
+    if (extra !== undefined && Number.isFinite(extra) && extra > 0) counter.extra += share * extra;
     const traceRow = row(iterations, info.stepLength, info.damping ?? NaN, info.cgIterations ?? 0);
     trace.push(traceRow);
     if (info.failure) {
@@ -300,10 +316,11 @@ export function minimize(
     detail = `the budget of ${maxIterations} iterations ran out`;
   }
 
-  // The reported value and gradient norm are those of the full objective.
+  // The reported value and gradient norm are those of the full objective (evaluated for the
+  // report, outside the counts).
   let finalValue = value, finalGradientNorm = norm2(gradient);
   if (batchSize !== undefined) {
-    const final = evaluateAt(full, x);
+    const final = evaluateAt(finitePointsOnly(countedObjective(objective, newCounter())), x);
     finalValue = final.value;
     finalGradientNorm = norm2(final.gradient);
   }

@@ -38,6 +38,7 @@ export function momentum(options: MomentumOptions = {}): Optimizer<MomentumState
     name: "momentum",
     needs: [],
     monotone: false,
+    evaluatesOnlyNewPoint: true,
     init: (x0) => ({ velocity: new Float64Array(x0.length) }),
     step(x, _value, gradient, state, objective) {
       const velocity = state.velocity.slice();

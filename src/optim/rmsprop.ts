@@ -42,6 +42,7 @@ export function rmsprop(options: RmspropOptions = {}): Optimizer<RmspropState> {
     name: "rmsprop",
     needs: [],
     monotone: false,
+    evaluatesOnlyNewPoint: true,
     init: (x0) => ({ meanSquare: new Float64Array(x0.length) }),
     step(x, _value, gradient, state, objective) {
       const meanSquare = state.meanSquare.slice();

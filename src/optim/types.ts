@@ -85,8 +85,9 @@ export interface StepInfo {
   /** A human-readable note about the step (for example "fell back to damping λ = 1e-3"). */
   note?: string;
   /**
-   * Work the step did outside the counted objective, in gradient-equivalents (K-FAC's factor
-   * and inverse updates); the driver adds it to the trace's cumulative cost.
+   * Work the step did outside the counted objective, in gradient-equivalents of the objective
+   * the step was given (K-FAC's factor and inverse updates); the driver adds it to the trace's
+   * cumulative cost, scaled by the batch's share of the samples in mini-batch runs.
    */
   extraGradientEquivalents?: number;
   /**
@@ -124,6 +125,14 @@ export interface Optimizer<State = unknown> {
    * without converging, as gradient descent with αλ = 2 flips θ to −θ. Default true.
    */
   readonly monotone?: boolean;
+  /**
+   * Whether `step` calls the objective once only, for f and ∇f at the point it returns (the
+   * fixed-step first-order methods). In mini-batch runs the driver then hands such a step the
+   * *next* batch, so that the gradient the step returns is the one the next update uses: one
+   * mini-batch gradient per update, as in plain SGD. Any other step is handed the batch its
+   * update uses, and the driver evaluates the next batch at the new point itself. Default false.
+   */
+  readonly evaluatesOnlyNewPoint?: boolean;
   /** The state at x₀, given f(x₀) and ∇f(x₀). */
   init(x0: Float64Array, value: number, gradient: Float64Array, objective: CountedObjective): State;
   /** One iteration from x with value f(x) and gradient ∇f(x). */
@@ -140,9 +149,13 @@ export interface Optimizer<State = unknown> {
 export interface TraceRow {
   /** Iteration number. */
   iteration: number;
-  /** f at the iterate (the mini-batch value in mini-batch runs). */
+  /**
+   * f at the iterate. In mini-batch runs it is a mini-batch value: on the batch of the next
+   * update for methods that evaluate only at their new point (gd without a line search,
+   * momentum, rmsprop, adam), on the batch of the step that led here for the others.
+   */
   value: number;
-  /** ‖∇f‖ at the iterate. */
+  /** ‖∇f‖ at the iterate (of the same mini-batch as `value` in mini-batch runs). */
   gradientNorm: number;
   /** ‖x_{k+1} − x_k‖ of the step that led here (0 on row 0). */
   stepLength: number;
@@ -153,14 +166,21 @@ export interface TraceRow {
   /**
    * Cumulative cost in gradient-equivalents: gradient = 1, value = 1/3 (one forward pass of
    * three matrix products per layer), Hessian-vector product = 2, Gauss-Newton-vector product =
-   * 4/3. These are the floating-point-operation ratios of an MLP's passes.
+   * 4/3. These are the floating-point-operation ratios of an MLP's passes. In mini-batch runs a
+   * call on a batch of S of I samples costs S/I of its price, so gradient descent on batches of
+   * I/4 costs 1/4 per update.
    */
   gradientEquivalents: number;
   /** Milliseconds since the start of the run. */
   milliseconds: number;
 }
 
-/** Counts of objective evaluations. */
+/**
+ * Counts of objective evaluations: calls, whatever the number of samples they cover. In
+ * mini-batch runs each call on a mini-batch counts one (the trace's `gradientEquivalents` gives
+ * their cost, scaled by the batch's share of the samples), and the driver's final evaluation of
+ * the full objective, which gives the result's `value` and `gradientNorm`, is not counted.
+ */
 export interface Evaluations {
   /** Value evaluations (a value-and-gradient counts one here and one in gradient). */
   value: number;
@@ -182,7 +202,10 @@ export interface MinimizeResult {
   gradientNorm: number;
   /** Iterations performed. */
   iterations: number;
-  /** Evaluation counts. */
+  /**
+   * Evaluation counts: the calls the method and the driver made while minimising (in mini-batch
+   * runs, calls on mini-batches; the final full evaluation behind `value` is not one of them).
+   */
   evaluations: Evaluations;
   /** Why the run stopped. */
   status: Status;

@@ -405,6 +405,76 @@ Deno.test("minimize() on mini-batches is deterministic: the same seed gives iden
   }
 });
 
+Deno.test("minimize(): gradient descent on mini-batches of S = I/4 makes one mini-batch gradient per update, costing 1/4 gradient-equivalent each", () => {
+  const { net, f } = network(3);
+  const S = f.samples / 4, k = 10, alpha = 0.1, seed = 5;
+  const run = minimize(f, net.initialParameters(2), {
+    method: "gd",
+    learningRate: alpha,
+    batchSize: S,
+    seed,
+    maxIterations: k,
+    gradientTolerance: Number.MIN_VALUE,
+  });
+  strictEqual(run.iterations, k, run.message);
+  // x₀ on the first batch, then one value-and-gradient per update; the final evaluation of the
+  // full objective that gives run.value is the driver's report, not the method's work.
+  deepStrictEqual(
+    run.evaluations,
+    { value: k + 1, gradient: k + 1, hessianVector: 0, gaussNewtonVector: 0 },
+  );
+  // Sums of quarters are exact in binary floating point.
+  deepStrictEqual(
+    run.trace.map((r) => r.gradientEquivalents),
+    Array.from({ length: k + 1 }, (_, j) => (j + 1) / 4),
+  );
+  // The reference: plain SGD, θ ← θ − α·∇f_B(θ) with B the next batch of the seeded shuffle.
+  const random = createRandom(seed);
+  let order = random.permutation(f.samples), cursor = 0;
+  const nextBatch = () => {
+    if (cursor + S > f.samples) [order, cursor] = [random.permutation(f.samples), 0];
+    cursor += S;
+    return f.subset(order.subarray(cursor - S, cursor));
+  };
+  let x = net.initialParameters(2);
+  for (let j = 0; j <= k; j++) {
+    const { value, gradient } = nextBatch().valueAndGradient(x);
+    // Row j reports the mini-batch value at x_j on the batch of update j + 1.
+    strictEqual(run.trace[j].value, value, `row ${j}`);
+    if (j === k) break;
+    x = x.map((v, i) => v - alpha * gradient[i]);
+  }
+  deepStrictEqual(Array.from(run.x), Array.from(x));
+});
+
+Deno.test("minimize(): on mini-batches of S of I samples each evaluation costs S/I of its full-batch price", () => {
+  const { net, f } = network(4);
+  const S = 3;
+  for (const method of ["lbfgs", "newton", "gauss-newton", "hessian-free"] as const) {
+    for (const batchSize of [S, undefined]) {
+      const run = minimize(f, net.initialParameters(1), {
+        method,
+        batchSize,
+        seed: 2,
+        maxIterations: 6,
+      } as MinimizeOptions);
+      const e = run.evaluations;
+      // gradient (with or without its value) 1, value alone 1/3, Hv 2, Gv 4/3 (see TraceRow).
+      const fullPrice = e.gradient + (e.value - e.gradient) / 3 + 2 * e.hessianVector +
+        (4 / 3) * e.gaussNewtonVector;
+      const share = batchSize === undefined ? 1 : batchSize / f.samples;
+      // Summing the calls' costs one by one rounds differently from this closed form:
+      // a few ulps of the total per call.
+      assertClose(
+        run.trace[run.trace.length - 1].gradientEquivalents,
+        share * fullPrice,
+        { rtol: 1e-12 },
+        `${method}, batch ${batchSize}: ${run.message}`,
+      );
+    }
+  }
+});
+
 // Argument errors.
 
 Deno.test("minimize() rejects bad arguments with TypeError or RangeError naming them", () => {
