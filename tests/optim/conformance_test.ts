@@ -181,21 +181,14 @@ const FIRST_ORDER: Partial<Record<Method, Partial<Record<ProblemName, Setting>>>
 };
 
 /**
- * Second-order and quasi-Newton methods run with their defaults, except:
- * - eigen-line-search's exact step α = −∇fᵀq/λ is exact only on a quadratic; on the other
- *   problems it uses its Armijo option (with the exact step it stalls on Rosenbrock at
- *   (−0.243, 0.064) with ‖∇f‖ = 2.2, where every exact step along the stiff eigenvector
- *   overshoots and is skipped);
- * - K-FAC converges linearly on the MLP (its curvature is approximate) and gets a larger
- *   budget.
+ * Second-order and quasi-Newton methods run with their defaults (eigen-line-search too: where
+ * its exact step α = −∇fᵀq/λ would increase f on a non-quadratic, it backtracks from it), except
+ * that K-FAC converges linearly on the MLP (its curvature is approximate) and gets a larger
+ * budget.
  */
 function setting(method: Method, problem: ProblemName): Setting {
   const firstOrder = FIRST_ORDER[method]?.[problem];
   if (firstOrder) return firstOrder;
-  const quadratic = problem.endsWith("quadratic");
-  if (method === "eigen-line-search" && !quadratic) {
-    return { options: { lineSearch: "armijo" }, budget: 100 };
-  }
   if (method === "kfac") return { budget: 2500 };
   return { budget: 500 };
 }
