@@ -10,6 +10,7 @@ import { c02 } from "./c02_hessian_symmetry.ts";
 import { c05 } from "./c05_cg_conjugacy.ts";
 import { c07 } from "./c07_saddle_points.ts";
 import { c08 } from "./c08_bfgs.ts";
+import { c09 } from "./c09_descent_direction.ts";
 import { c12 } from "./c12_robustness.ts";
 import { c13 } from "./c13_gauss_newton_split.ts";
 import { c15 } from "./c15_cg_positive_definite.ts";
@@ -35,6 +36,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c05,
   c07,
   c08,
+  c09,
   c12,
   c13,
   c15,
