@@ -8,6 +8,7 @@ import type { Experiment } from "./experiment.ts";
 import { c01 } from "./c01_newton_one_step.ts";
 import { c02 } from "./c02_hessian_symmetry.ts";
 import { c05 } from "./c05_cg_conjugacy.ts";
+import { c06 } from "./c06_classification.ts";
 import { c07 } from "./c07_saddle_points.ts";
 import { c08 } from "./c08_bfgs.ts";
 import { c09 } from "./c09_descent_direction.ts";
@@ -34,6 +35,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c01,
   c02,
   c05,
+  c06,
   c07,
   c08,
   c09,

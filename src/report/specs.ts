@@ -196,3 +196,56 @@ export function concatenated(
     resolve: { scale: { color: "independent" } },
   };
 }
+
+/**
+ * A heat map on quantitative axes: each row is a cell centred at (x, y), `cellWidth` wide and
+ * `cellHeight` high, coloured by `value`. Unlike {@linkcode heatMap}, whose axes are ordinal,
+ * its axes are numeric, so it can be layered under points on the same plane (a decision
+ * boundary under its data).
+ *
+ * @example
+ * ```ts
+ * import { continuousHeatMap } from "./specs.ts";
+ * const spec = continuousHeatMap({
+ *   data: [{ u: 0, v: 0, p: 0.2 }, { u: 0.5, v: 0, p: 0.7 }],
+ *   x: "u", y: "v", value: "p", cellWidth: 0.5, cellHeight: 0.5,
+ * });
+ * if ((spec.mark as { type: string }).type !== "rect") throw new Error("unexpected");
+ * ```
+ */
+export function continuousHeatMap(
+  o: Omit<ChartOptions, "color" | "logX" | "logY" | "symlogY" | "xType" | "detail"> & {
+    value: string;
+    valueTitle?: string;
+    scheme?: string;
+    /** The colour scale's domain. Default: the data's range. */
+    domain?: [number, number];
+    cellWidth: number;
+    cellHeight: number;
+  },
+): VegaLiteSpec {
+  const field = (name: string) => `datum[${JSON.stringify(name)}]`;
+  const scale = { zero: false, nice: false };
+  return {
+    ...base(o),
+    transform: [
+      { calculate: `${field(o.x)} - ${o.cellWidth / 2}`, as: "cellLeft" },
+      { calculate: `${field(o.x)} + ${o.cellWidth / 2}`, as: "cellRight" },
+      { calculate: `${field(o.y)} - ${o.cellHeight / 2}`, as: "cellBottom" },
+      { calculate: `${field(o.y)} + ${o.cellHeight / 2}`, as: "cellTop" },
+    ],
+    mark: { type: "rect", clip: true },
+    encoding: {
+      x: { field: "cellLeft", type: "quantitative", title: o.xTitle ?? o.x, scale },
+      x2: { field: "cellRight" },
+      y: { field: "cellBottom", type: "quantitative", title: o.yTitle ?? o.y, scale },
+      y2: { field: "cellTop" },
+      color: {
+        field: o.value,
+        type: "quantitative",
+        title: o.valueTitle ?? o.value,
+        scale: { scheme: o.scheme ?? "blueorange", ...(o.domain ? { domain: o.domain } : {}) },
+      },
+    },
+  };
+}
