@@ -121,6 +121,8 @@ export function bfgs(options: BfgsOptions = {}): Optimizer<BfgsState> {
   return {
     name: "bfgs",
     needs: lineSearch === "exact" ? ["hessian"] : [],
+    // The exact step minimises f along d only on a quadratic; elsewhere it may overshoot.
+    monotone: lineSearch === "wolfe",
     init(x0) {
       const n = x0.length;
       const inverseHessian = new Float64Array(n * n);

@@ -59,6 +59,9 @@ import { armijoBacktracking, exactQuadraticStep } from "./line_search.ts";
  *   along Δ (Martens and Grosse §7, without momentum);
  * - `"armijo"`: backtracking from α = `learningRate` until Armijo's condition holds;
  * - `"fixed"`: α = `learningRate`.
+ *
+ * Only `"armijo"` guarantees that f decreases; with the other two the optimiser is marked
+ * non-monotone (`monotone: false`), so the driver's valueTolerance test does not apply.
  */
 export type KfacStepSize = "quadratic-model" | "armijo" | "fixed";
 
@@ -275,6 +278,9 @@ export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
   return {
     name: "kfac",
     needs: ["kfac"],
+    // Only Armijo backtracking guarantees a decrease: a fixed α, and the quadratic model's α
+    // (the model is only approximate), are taken whatever f does.
+    monotone: o.stepSize === "armijo",
 
     init(x0, _value, _gradient, objective): KfacState {
       const f = networkOf(objective);

@@ -74,7 +74,11 @@ export interface NewtonOptions {
   cgTolerance?: number | "forcing";
   /** CG's iteration cap. Default 10·n. */
   cgMaxIterations?: number;
-  /** `"armijo"` (default) or `"none"` (always the full step α = 1, as note 000's loop did). */
+  /**
+   * `"armijo"` (default) or `"none"` (always the full step α = 1, as note 000's loop did; f may
+   * then rise, so the optimiser is marked non-monotone and the driver's valueTolerance test does
+   * not apply).
+   */
   lineSearch?: "armijo" | "none";
   /** Armijo's ν. Default 1e-4. */
   nu?: number;
@@ -140,6 +144,8 @@ export function newton(
   return {
     name,
     needs: [curvature === "hessian" ? "hessian" : "gaussNewton"],
+    // The full step α = 1 is taken whatever f does there (pure Newton rises on Rosenbrock).
+    monotone: lineSearch === "armijo",
     init: () => ({ lastDamping: 0 }),
     step(x, value, gradient, state, objective): StepResult<NewtonState> {
       const n = x.length;

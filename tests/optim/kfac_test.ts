@@ -180,6 +180,14 @@ Deno.test("kfac with the line search satisfies Armijo: f(x + αΔ) ≤ f(x) + c�
   }
 });
 
+Deno.test("kfac is marked monotone only with the Armijo line search (its other steps are taken whatever f does)", () => {
+  check(kfac({ stepSize: "armijo" }).monotone === true, () => "armijo");
+  check(kfac({ stepSize: "fixed" }).monotone === false, () => "fixed");
+  // The quadratic model's α minimises an approximation of f along Δ: f can rise (ρ < 0).
+  check(kfac({ stepSize: "quadratic-model" }).monotone === false, () => "quadratic-model");
+  check(kfac().monotone === false, () => "default");
+});
+
 Deno.test("kfac beats gradient descent on a small tanh network with every step rule and curvature", () => {
   // A 2-6-1 tanh regression on 16 noisy samples. Reference value f* from 3,000 steps of gradient
   // descent (α = 0.1), which after 30 steps is still 0.030 above it. After 30 steps every K-FAC

