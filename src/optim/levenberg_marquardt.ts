@@ -21,7 +21,12 @@
 
 import type { Optimizer, StepResult } from "./types.ts";
 import { OptionReader } from "./options.ts";
-import { curvatureAt, type CurvatureKind, solveDenseSystem } from "./newton_system.ts";
+import {
+  curvatureAt,
+  type CurvatureKind,
+  defaultSolver,
+  solveDenseSystem,
+} from "./newton_system.ts";
 import { toDenseData } from "../operator/linear_operator.ts";
 import { cg } from "../solve/cg.ts";
 import { dot, norm2 } from "../linalg/vector.ts";
@@ -115,7 +120,7 @@ export function levenbergMarquardt(
     init: () => ({ damping: NaN, growth: 2 }),
     step(x, value, gradient, state, objective): StepResult<LevenbergMarquardtState> {
       const n = x.length;
-      const solver = solverOption ?? (n <= 100 ? "direct" : "cg");
+      const solver = solverOption ?? defaultSolver(n);
       const scaling = scalingOption ?? (solver === "direct" ? "diagonal" : "identity");
       const K = curvatureAt(objective, x, curvature);
       const dense = solver === "direct" ? toDenseData(K) : undefined;

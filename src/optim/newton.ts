@@ -27,6 +27,7 @@ import { armijoBacktracking } from "./line_search.ts";
 import {
   curvatureAt,
   type CurvatureKind,
+  defaultSolver,
   solveNewtonSystem,
   type SystemSolution,
   type SystemSolver,
@@ -63,7 +64,10 @@ const STALLED = Math.sqrt(Number.EPSILON);
 export interface NewtonOptions {
   /** K: the exact Hessian (default) or the Gauss-Newton matrix. */
   curvature?: CurvatureKind;
-  /** `"cg"` (matrix-free, default) or `"direct"` (forms K densely: n products, then Cholesky/LU). */
+  /**
+   * `"cg"` (matrix-free) or `"direct"` (forms K densely: n products, then Cholesky/LU). Default
+   * CG (for {@linkcode gaussNewton}: direct when n ≤ 100, CG otherwise).
+   */
   solver?: SystemSolver;
   /**
    * CG's relative tolerance: a number, or `"forcing"` for the inexact-Newton forcing term
@@ -126,7 +130,10 @@ export function newton(
     ["hessian", "gauss-newton"] as const,
     name === "newton" ? "hessian" : "gauss-newton",
   );
-  const solver = read.choice("solver", ["cg", "direct"] as const, "cg");
+  // Gauss-Newton defaults to the direct solve for small n, as levenberg-marquardt does.
+  const solverOption = options.solver === undefined
+    ? undefined
+    : read.choice("solver", ["cg", "direct"] as const, "cg");
   const cgTolerance: number | "forcing" = options.cgTolerance === "forcing"
     ? "forcing"
     : read.fraction("cgTolerance", 1e-10);
@@ -149,6 +156,7 @@ export function newton(
     init: () => ({ lastDamping: 0 }),
     step(x, value, gradient, state, objective): StepResult<NewtonState> {
       const n = x.length;
+      const solver = solverOption ?? (name === "gauss-newton" ? defaultSolver(n) : "cg");
       const gNorm = norm2(gradient);
       const K = curvatureAt(objective, x, curvature);
       // The direct solver reads K once per step (n products), however many dampings it tries.
@@ -300,7 +308,13 @@ function degenerate(objective: CountedObjective, x: Float64Array, kind: Curvatur
 }
 
 /** Gauss-Newton: Newton's method with the positive semi-definite Gauss-Newton matrix. */
-export type GaussNewtonOptions = Omit<NewtonOptions, "curvature">;
+export interface GaussNewtonOptions extends Omit<NewtonOptions, "curvature" | "solver"> {
+  /**
+   * `"direct"` (forms G densely: n products, then Cholesky/LU) or `"cg"` (matrix-free).
+   * Default: direct when n ≤ 100, CG otherwise, as for levenberg-marquardt.
+   */
+  solver?: SystemSolver;
+}
 
 /** The option names of Gauss-Newton. */
 export const GAUSS_NEWTON_OPTIONS: readonly string[] = NEWTON_OPTIONS.filter((o) =>

@@ -19,6 +19,18 @@ export type CurvatureKind = "hessian" | "gauss-newton";
 /** How to solve the system. */
 export type SystemSolver = "cg" | "direct";
 
+/**
+ * The largest n for which the Gauss-Newton methods (gauss-newton, levenberg-marquardt) solve
+ * directly by default: forming K densely takes n products and the factorisation n³/3 flops,
+ * which up to n = 100 costs little more than the CG iterations it replaces, and is exact.
+ */
+export const DIRECT_SOLVER_MAX_DIM = 100;
+
+/** The default solver of the Gauss-Newton methods: direct when n ≤ 100, CG otherwise. */
+export function defaultSolver(n: number): SystemSolver {
+  return n <= DIRECT_SOLVER_MAX_DIM ? "direct" : "cg";
+}
+
 /** The curvature operator of `objective` at x. */
 export function curvatureAt(
   objective: CountedObjective,

@@ -316,6 +316,35 @@ Deno.test("minimize(): Levenberg-Marquardt with the direct solver reads JᵀJ on
   strictEqual(run.evaluations.hessianVector, 0);
 });
 
+Deno.test("minimize(): gauss-newton solves directly by default when n ≤ 100 (n products, no CG) and by CG above, as levenberg-marquardt", () => {
+  const withoutTime = (run: MinimizeResult) => run.trace.map(({ milliseconds: _, ...r }) => r);
+  const small = network(5); // n = 13
+  const large = (() => {
+    const net = mlp({ sizes: [10, 9, 1], activation: "tanh" }); // n = 109
+    const random = createRandom(6);
+    const inputs = Array.from({ length: 20 }, () => Array.from({ length: 10 }, random.normal));
+    const targets = inputs.map((v) => [Math.tanh(v[0] - v[1])]);
+    return { net, f: networkObjective(net, { inputs, targets }, { C: 10 }) };
+  })();
+  for (const [{ net, f }, expected] of [[small, "direct"], [large, "cg"]] as const) {
+    ok(expected === "direct" ? net.dim <= 100 : net.dim > 100);
+    const x0 = net.initialParameters(1);
+    const byDefault = minimize(f, x0, { method: "gauss-newton", maxIterations: 4 });
+    const explicit = minimize(f, x0, {
+      method: "gauss-newton",
+      solver: expected,
+      maxIterations: 4,
+    });
+    deepStrictEqual(withoutTime(byDefault), withoutTime(explicit), `n = ${net.dim}: ${expected}`);
+    deepStrictEqual(byDefault.evaluations, explicit.evaluations, `n = ${net.dim}`);
+    if (expected === "direct") {
+      // The direct solver reads G once per iteration: n products.
+      strictEqual(byDefault.evaluations.gaussNewtonVector, net.dim * byDefault.iterations);
+      ok(byDefault.trace.every((r) => r.cgIterations === 0));
+    } else ok(byDefault.trace.slice(1).every((r) => r.cgIterations > 0));
+  }
+});
+
 Deno.test("minimize(): the trace has one row per iteration plus x₀, with every documented field", () => {
   for (const options of EVERY_QUADRATIC_METHOD) {
     const run = minimize(bowlWithGaussNewton(), [2, -1, 0.5], { ...options, maxIterations: 25 });
