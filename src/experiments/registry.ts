@@ -12,6 +12,7 @@ import { c06 } from "./c06_classification.ts";
 import { c07 } from "./c07_saddle_points.ts";
 import { c08 } from "./c08_bfgs.ts";
 import { c09 } from "./c09_descent_direction.ts";
+import { c10 } from "./c10_backtracking.ts";
 import { c12 } from "./c12_robustness.ts";
 import { c13 } from "./c13_gauss_newton_split.ts";
 import { c15 } from "./c15_cg_positive_definite.ts";
@@ -39,6 +40,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c07,
   c08,
   c09,
+  c10,
   c12,
   c13,
   c15,
