@@ -149,6 +149,11 @@ export interface KfacState {
   readonly decomposition: KfacDecomposition;
   /** Eigendecompositions done so far. */
   readonly inverseUpdates: number;
+  /**
+   * The work of `init` (the factors at x₀ and their eigendecomposition), in gradient-equivalents
+   * of the objective it was given.
+   */
+  readonly initGradientEquivalents: number;
 }
 
 type Resolved = Required<KfacOptions>;
@@ -285,7 +290,10 @@ export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
     init(x0, _value, _gradient, objective): KfacState {
       const f = networkOf(objective);
       const factors = emptyKfacFactors(f.network, f.C, o.curvature);
-      computeKfacFactorsInto(f, x0, o.curvature, o.seed, factors);
+      // Counted as a step counts its factor and inverse updates (see step, parts 1 and 2).
+      const multiplyAdds =
+        countMultiplyAdds(() => computeKfacFactorsInto(f, x0, o.curvature, o.seed, factors)) +
+        eigendecompositionMultiplyAdds(factors);
       return {
         iteration: 0,
         factorUpdates: 1,
@@ -294,8 +302,11 @@ export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
         fresh: emptyKfacFactors(f.network, f.C, o.curvature),
         decomposition: decomposeKfac(factors),
         inverseUpdates: 1,
+        initGradientEquivalents: multiplyAdds / gradientMultiplyAdds(f.network, f.samples),
       };
     },
+
+    initGradientEquivalents: (state) => state.initGradientEquivalents,
 
     step(x, value, gradient, state, objective): StepResult<KfacState> {
       const f = networkOf(objective);

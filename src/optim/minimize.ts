@@ -232,6 +232,8 @@ export function minimize(
   } else {
     try {
       state = optimizer.init(x, value, gradient, current);
+      const work = optimizer.initGradientEquivalents?.(state);
+      if (work !== undefined && Number.isFinite(work) && work > 0) counter.extra += share * work;
     } catch (error) {
       if (!(error instanceof NonFiniteError)) throw error;
       status = "non-finite";

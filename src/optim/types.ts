@@ -133,6 +133,13 @@ export interface Optimizer<State = unknown> {
    * update uses, and the driver evaluates the next batch at the new point itself. Default false.
    */
   readonly evaluatesOnlyNewPoint?: boolean;
+  /**
+   * Work `init` did outside the counted objective, in gradient-equivalents of the objective it
+   * was given (K-FAC's first factors and their eigendecomposition), read from the state `init`
+   * returned. The driver adds it to the cost of row 0, as it adds a step's
+   * `extraGradientEquivalents` to that step's row. Default: none.
+   */
+  initGradientEquivalents?(state: State): number;
   /** The state at x₀, given f(x₀) and ∇f(x₀). */
   init(x0: Float64Array, value: number, gradient: Float64Array, objective: CountedObjective): State;
   /** One iteration from x with value f(x) and gradient ∇f(x). */

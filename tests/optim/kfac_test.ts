@@ -301,6 +301,27 @@ Deno.test('minimize({ method: "kfac" }) runs on mini-batches: the factors averag
   check(result.value < 0.9 * f0, () => `f went from ${f0} to ${result.value}`);
 });
 
+Deno.test("minimize() counts kfac's first factors and inverse (built in init) like a step's factor and inverse updates", () => {
+  const { objective, x0 } = regression(29, 12, [3, 5, 2], 100);
+  // A fixed step without damping adaptation makes one value-and-gradient per step and no
+  // Gauss-Newton product, so a row's cost is 1 plus the step's factor and inverse work. Step 0
+  // uses init's factors; step 1 refreshes the factors and, in the warm-up, the inverse.
+  const run = minimize(objective, x0, {
+    method: "kfac",
+    stepSize: "fixed",
+    learningRate: 0.1,
+    adaptDamping: false,
+    maxIterations: 2,
+    gradientTolerance: Number.MIN_VALUE,
+  });
+  const [row0, row1, row2] = run.trace.map((r) => r.gradientEquivalents);
+  const initWork = row0 - 1, stepWork = row2 - row1 - 1;
+  check(initWork > 0, () => `row 0 costs ${row0}: init's factors are not counted`);
+  check(row1 - row0 === 1, () => `step 0 costs ${row1 - row0}, expected one gradient`);
+  // The same factor and eigendecomposition work (same shapes), summed in another order.
+  assertClose(initWork, stepWork, { rtol: 1e-12 }, "init's work vs a refreshing step's");
+});
+
 Deno.test('minimize({ method: "kfac" }) refuses an objective without a network, naming the need', () => {
   assertThrowsWith(
     () => minimize(quadraticObjective([[2, 0], [0, 1]]), [1, 1], { method: "kfac" }),
