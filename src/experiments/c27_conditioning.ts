@@ -17,7 +17,7 @@ import { mlp } from "../nn/mlp.ts";
 import { networkObjective } from "../curvature/network_objective.ts";
 import { irisDataset } from "../problems/datasets.ts";
 import { conditionNumber } from "../solve/condition_number.ts";
-import { barChart, concatenated, pointChart } from "../report/specs.ts";
+import { concatenated, pointChart } from "../report/specs.ts";
 
 type Preprocessing = "raw" | "centred" | "standardised";
 
@@ -121,14 +121,18 @@ export const c27: Experiment = {
     return {
       rows,
       spec: concatenated("C27: condition number of the curvature on Iris", [
-        barChart({
+        // Points, not bars: a bar starts at 0, which a log axis cannot show, so log-scaled bars
+        // render empty.
+        pointChart({
           data: linearRows,
           x: "inputs",
+          xType: "nominal",
           y: "conditionNumber",
           logY: true,
           title: "linear least squares (H = G)",
           yTitle: "κ(H)",
           width: 220,
+          size: 80,
         }),
         pointChart({
           data: networkRows,
