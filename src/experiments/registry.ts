@@ -8,6 +8,7 @@ import type { Experiment } from "./experiment.ts";
 import { c01 } from "./c01_newton_one_step.ts";
 import { c02 } from "./c02_hessian_symmetry.ts";
 import { c03 } from "./c03_newton_valley.ts";
+import { c04 } from "./c04_eigen_line_search.ts";
 import { c05 } from "./c05_cg_conjugacy.ts";
 import { c06 } from "./c06_classification.ts";
 import { c07 } from "./c07_saddle_points.ts";
@@ -37,6 +38,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c01,
   c02,
   c03,
+  c04,
   c05,
   c06,
   c07,
