@@ -12,36 +12,45 @@ import { NonFiniteError } from "../validate.ts";
 import type { CountedObjective, Evaluations } from "./types.ts";
 
 /**
- * Running counts of a run, with its cost. The counts are of calls (see Evaluations); the cost
- * weighs each call by the share of the samples the objective it went to covers, so that a
- * mini-batch of S of I samples costs S/I of the full objective's price.
+ * Running counts of a run, with what its cost needs: the value-only evaluations kept apart, and
+ * the share of the samples each call covers (S/I when every call goes to a mini-batch of S of
+ * the I samples), so that a mini-batch call costs S/I of its full price.
  */
 export interface Counter extends Evaluations {
-  /** Cost of the counted calls so far, in gradient-equivalents of the full objective. */
-  cost: number;
-  /** Work reported by the optimiser outside the objective, in gradient-equivalents. */
+  /** Evaluations of the value alone (a value-and-gradient is not one). */
+  valueOnly: number;
+  /** The share of the samples each counted call covers, in (0, 1]. */
+  share: number;
+  /**
+   * Work reported by the optimiser outside the objective, in gradient-equivalents of the full
+   * objective (the reporter scales it by `share`).
+   */
   extra: number;
 }
 
-/** A fresh counter. */
-export function newCounter(): Counter {
-  return { value: 0, gradient: 0, hessianVector: 0, gaussNewtonVector: 0, cost: 0, extra: 0 };
+/** A fresh counter whose calls each cover `share` of the samples (default 1, all of them). */
+export function newCounter(share = 1): Counter {
+  return {
+    value: 0,
+    gradient: 0,
+    hessianVector: 0,
+    gaussNewtonVector: 0,
+    valueOnly: 0,
+    share,
+    extra: 0,
+  };
 }
 
 /**
- * The price of each call in gradient-equivalents (see TraceRow): a gradient (with or without its
- * value) 1, a value alone 1/3, a Hessian-vector product 2, a Gauss-Newton-vector product 4/3.
+ * Cost in gradient-equivalents of the full objective (see TraceRow): a gradient (with or
+ * without its value) 1, a value alone 1/3, a Hessian-vector product 2, a Gauss-Newton-vector
+ * product 4/3, each times the share of the samples the calls covered, plus what the optimiser
+ * reported doing outside the objective.
  */
-export const PRICE = {
-  gradient: 1,
-  value: 1 / 3,
-  hessianVector: 2,
-  gaussNewtonVector: 4 / 3,
-} as const;
-
-/** Cost in gradient-equivalents: the counted calls plus what the optimiser reported doing. */
 export function gradientEquivalents(c: Counter): number {
-  return c.cost + c.extra;
+  return c.share *
+      (c.gradient + c.valueOnly / 3 + 2 * c.hessianVector + (4 / 3) * c.gaussNewtonVector) +
+    c.extra;
 }
 
 function countProducts(op: LinearOperator, bump: () => void): LinearOperator {
@@ -55,22 +64,14 @@ function countProducts(op: LinearOperator, bump: () => void): LinearOperator {
   };
 }
 
-/**
- * Wraps `objective` so that the counter sees every evaluation. `share` is the fraction of the
- * samples the objective covers (S/I for a mini-batch of S of I samples; default 1): each call
- * adds its price times `share` to the counter's cost.
- */
-export function countedObjective(
-  objective: Objective,
-  counter: Counter,
-  share = 1,
-): CountedObjective {
+/** Wraps `objective` so that the counter sees every evaluation. */
+export function countedObjective(objective: Objective, counter: Counter): CountedObjective {
   const wrapped: CountedObjective = {
     ...objective,
     dim: objective.dim,
     value(x: Float64Array): number {
       counter.value++;
-      counter.cost += share * PRICE.value;
+      counter.valueOnly++;
       try {
         return objective.value(x);
       } catch (error) {
@@ -80,7 +81,6 @@ export function countedObjective(
     },
     gradient(x: Float64Array, out?: Float64Array): Float64Array {
       counter.gradient++;
-      counter.cost += share * PRICE.gradient;
       try {
         return objective.gradient(x, out);
       } catch (error) {
@@ -93,7 +93,6 @@ export function countedObjective(
     valueAndGradient(x: Float64Array, out?: Float64Array) {
       counter.value++;
       counter.gradient++;
-      counter.cost += share * PRICE.gradient;
       try {
         if (objective.valueAndGradient) return objective.valueAndGradient(x, out);
         const gradient = objective.gradient(x, out);
@@ -108,19 +107,11 @@ export function countedObjective(
   };
   if (objective.hessian) {
     const hessian = objective.hessian.bind(objective);
-    wrapped.hessian = (x) =>
-      countProducts(hessian(x), () => {
-        counter.hessianVector++;
-        counter.cost += share * PRICE.hessianVector;
-      });
+    wrapped.hessian = (x) => countProducts(hessian(x), () => counter.hessianVector++);
   } else delete wrapped.hessian;
   if (objective.gaussNewton) {
     const gaussNewton = objective.gaussNewton.bind(objective);
-    wrapped.gaussNewton = (x) =>
-      countProducts(gaussNewton(x), () => {
-        counter.gaussNewtonVector++;
-        counter.cost += share * PRICE.gaussNewtonVector;
-      });
+    wrapped.gaussNewton = (x) => countProducts(gaussNewton(x), () => counter.gaussNewtonVector++);
   } else delete wrapped.gaussNewton;
   return wrapped;
 }

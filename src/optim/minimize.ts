@@ -180,16 +180,15 @@ export function minimize(
   if (missing) throw new TypeError(`Cannot ${where}: ${missing}`);
   const optimizer = entry.create(opts);
 
-  const counter = newCounter();
-  const full = finitePointsOnly(countedObjective(objective, counter));
-  const started = performance.now();
-
   // Mini-batches: a seeded shuffle per epoch, cut into consecutive batches. A batch of S of the
   // I samples costs S/I of the full objective's price.
+  const share = batchSize === undefined ? 1 : batchSize / (objective as Subsettable).samples;
+  const counter = newCounter(share);
+  const full = finitePointsOnly(countedObjective(objective, counter));
+  const started = performance.now();
   let order: Int32Array | undefined;
   let cursor = 0;
   const random = createRandom(seed);
-  const share = batchSize === undefined ? 1 : batchSize / (objective as Subsettable).samples;
   const nextBatch = (): CountedObjective => {
     if (batchSize === undefined) return full;
     const source = objective as Subsettable;
@@ -199,7 +198,7 @@ export function minimize(
     }
     const indices = order.subarray(cursor, cursor + batchSize);
     cursor += batchSize;
-    return finitePointsOnly(countedObjective(source.subset(indices), counter, share));
+    return finitePointsOnly(countedObjective(source.subset(indices), counter));
   };
   // A step that evaluates only at its new point is handed the next batch, so the f and ∇f it
   // returns are those the next update uses (one mini-batch gradient per update); any other

@@ -492,8 +492,9 @@ Deno.test("minimize(): on mini-batches of S of I samples each evaluation costs S
       const fullPrice = e.gradient + (e.value - e.gradient) / 3 + 2 * e.hessianVector +
         (4 / 3) * e.gaussNewtonVector;
       const share = batchSize === undefined ? 1 : batchSize / f.samples;
-      // Summing the calls' costs one by one rounds differently from this closed form:
-      // a few ulps of the total per call.
+      // These methods call value() or valueAndGradient(), never gradient() alone, so the
+      // value-only calls are value − gradient; the driver sums the same terms in another order
+      // (a few ulps).
       assertClose(
         run.trace[run.trace.length - 1].gradientEquivalents,
         share * fullPrice,
