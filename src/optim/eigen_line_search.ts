@@ -89,30 +89,38 @@ export function eigenLineSearch(options: EigenLineSearchOptions = {}): Optimizer
           return objective.value(trial);
         };
         const start = Math.abs(slope) / Math.max(Math.abs(values[k]), 1e-12);
-        let alpha: number | undefined;
+        const pointAt = (a: number) => {
+          const next = new Float64Array(n);
+          for (let i = 0; i < n; i++) next[i] = x[i] + a * sign * q[i];
+          return next;
+        };
+        let next: Float64Array | undefined;
+        let evaluated: { value: number; gradient: Float64Array } | undefined;
         let backtrackFrom = start;
         if (lineSearch === "exact" && values[k] > 0) {
           // The exact step −gᵀq/λ (= start): taken whenever it does not increase f.
-          if (valueAt(start) <= value) alpha = start;
-          else backtrackFrom = SHRINK * start;
+          next = pointAt(start);
+          evaluated = objective.valueAndGradient(next);
+          if (!(evaluated.value <= value)) {
+            next = evaluated = undefined;
+            backtrackFrom = SHRINK * start;
+          }
         }
-        if (alpha === undefined) {
+        if (!next) {
           const search = armijoBacktracking(valueAt, value, gq, {
             nu,
             shrink: SHRINK,
             initialStep: backtrackFrom,
           });
-          if (search.status === "ok") alpha = search.alpha;
+          if (search.status !== "ok") continue;
+          next = pointAt(search.alpha);
+          evaluated = objective.valueAndGradient(next);
+          if (!(evaluated.value <= value)) continue; // never accept an increase
         }
-        if (alpha === undefined) continue;
-        const next = new Float64Array(n);
-        for (let i = 0; i < n; i++) next[i] = x[i] + alpha * sign * q[i];
-        const evaluated = objective.valueAndGradient(next);
-        if (!(evaluated.value <= value)) continue; // never accept an increase
-        if (evaluated.value < value) decreased = true;
+        if (evaluated!.value < value) decreased = true;
         x = next;
-        value = evaluated.value;
-        gradient = evaluated.gradient;
+        value = evaluated!.value;
+        gradient = evaluated!.gradient;
       }
       if (!decreased) {
         // Nothing decreased f: stay at x₀ (moves that left f unchanged are not progress f can
