@@ -126,6 +126,40 @@ function accuracy(net: Network, x: Float64Array, data: LabelledDataset): number 
   return right / data.labels.length;
 }
 
+/**
+ * A unit counts as saturated when its derivative has all but vanished: 1 − tanh² (hidden) or
+ * σ(1 − σ) (output) below this. Its contribution to every first and second derivative is then
+ * scaled by less than 1e-8, so its rows of the Hessian are numerically zero.
+ */
+const SATURATED = 1e-8;
+
+/** The fractions of (sample, hidden unit) pairs and of samples' outputs that are saturated. */
+function saturation(
+  net: Network,
+  x: Float64Array,
+  data: LabelledDataset,
+): { hidden: number; output: number } {
+  const layer = net.layers[0];
+  let hidden = 0, output = 0;
+  const outputs = net.predict(x, data.inputs);
+  data.inputs.forEach((input, r) => {
+    for (let j = 0; j < layer.outputs; j++) {
+      let z = x[layer.biasOffset + j];
+      for (let i = 0; i < layer.inputs; i++) {
+        z += x[layer.weightOffset + j * layer.inputs + i] * input[i];
+      }
+      const h = Math.tanh(z);
+      if (1 - h * h < SATURATED) hidden++;
+    }
+    const p = outputs[r][0];
+    if (p * (1 - p) < SATURATED) output++;
+  });
+  return {
+    hidden: hidden / (data.inputs.length * layer.outputs),
+    output: output / data.inputs.length,
+  };
+}
+
 /** How an undamped run ended, in words, and whether that is a failure. */
 function undampedOutcome(
   run: SteppedRun,
@@ -193,6 +227,9 @@ export const c06: Experiment = {
       failureSteps: [] as number[],
       startLambdaMin: [] as number[],
       peakLoss: [] as number[],
+      saturatedOutputsAtEnd: [] as number[],
+      saturatedHiddenAtEnd: [] as number[],
+      saturatedOutputsAtStart: [] as number[],
       endCondition: [] as number[],
       exactlyZero: 0,
       outcomes: new Map<string, number>(),
@@ -249,6 +286,11 @@ export const c06: Experiment = {
         st.failureSteps.push(steps);
         st.startLambdaMin.push(first.min);
         st.peakLoss.push(peak);
+        const saturatedStart = saturation(net, xa, data);
+        const saturatedEnd = saturation(net, distinct[distinct.length - 1], data);
+        st.saturatedOutputsAtStart.push(saturatedStart.output);
+        st.saturatedOutputsAtEnd.push(saturatedEnd.output);
+        st.saturatedHiddenAtEnd.push(saturatedEnd.hidden);
         if (Number.isFinite(end.condition)) st.endCondition.push(end.condition);
         else st.exactlyZero++;
         st.outcomes.set(outcome, (st.outcomes.get(outcome) ?? 0) + 1);
@@ -263,6 +305,9 @@ export const c06: Experiment = {
           peakLoss: peak,
           gradientNorm: undamped.gradientNorms[undamped.gradientNorms.length - 1],
           accuracy: accuracy(net, distinct[distinct.length - 1], data),
+          saturatedOutputsStart: saturatedStart.output,
+          saturatedOutputsEnd: saturatedEnd.output,
+          saturatedHiddenEnd: saturatedEnd.hidden,
           lambdaMinStart: first.min,
           negativeEigenvaluesStart: first.negatives,
           lambdaMinEnd: end.min,
@@ -381,7 +426,13 @@ export const c06: Experiment = {
       `indefinite on ${notes.indefiniteAtStart} (λmin ${range(notes.startLambdaMin)}), the ` +
       `first full step raised the loss on ${notes.lossRoseFirstStep}, and the loss peaked at ` +
       `a median ${fmt(median(notes.peakLoss))} (from ${fmt(median(notes.startLoss))}) as the ` +
-      `units saturated, until the Hessian was numerically singular after ` +
+      `units saturated (at the last iterate a median ${
+        fmt(100 * median(notes.saturatedOutputsAtEnd))
+      }% of the sigmoid outputs and ${
+        fmt(100 * median(notes.saturatedHiddenAtEnd))
+      }% of the tanh activations had derivatives below 1e-8, against ${
+        fmt(100 * median(notes.saturatedOutputsAtStart))
+      }% of the outputs at the Adam point), until the Hessian was numerically singular after ` +
       `${range(notes.failureSteps)} steps (condition number there ` +
       `${range(notes.endCondition)}` +
       (notes.exactlyZero > 0
