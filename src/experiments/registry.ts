@@ -17,6 +17,7 @@ import { c09 } from "./c09_descent_direction.ts";
 import { c10 } from "./c10_backtracking.ts";
 import { c12 } from "./c12_robustness.ts";
 import { c13 } from "./c13_gauss_newton_split.ts";
+import { c14 } from "./c14_newton_subproblem.ts";
 import { c15 } from "./c15_cg_positive_definite.ts";
 import { c16 } from "./c16_quadratic_subproblem.ts";
 import { c17 } from "./c17_neumann_series.ts";
@@ -47,6 +48,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c10,
   c12,
   c13,
+  c14,
   c15,
   c16,
   c17,
