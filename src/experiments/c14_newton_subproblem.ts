@@ -12,9 +12,10 @@
  *   model decreases without bound along the null direction. With H indefinite and nonsingular
  *   the system has one solution, but it is a saddle of the model, which is again unbounded below;
  * - (c) real networks whose Hessian is singular: an over-parameterised linear model (more
- *   parameters than samples), a 2-3-1 network with two identical hidden units at a critical
- *   point (the unit swap makes f constant along a line), and note 000's classifier with a
- *   saturated hidden unit (the mechanism behind C06's "Singular matrix");
+ *   parameters than samples), a 2-3-1 network with two identical hidden units at an exact
+ *   minimum (moving weight from one unit's output to the other's leaves f unchanged), and note
+ *   000's classifier with a saturated hidden unit (the mechanism behind C06's "Singular
+ *   matrix");
  * - (d) damping: H + λI is positive definite for every λ > 0, so the damped system has one
  *   solution d_λ, and d_λ tends to the minimum-norm solution d⁺ = −H⁺g as λ → 0 when g lies in
  *   the range (and grows like 1/λ when it does not).
@@ -154,8 +155,6 @@ interface NetworkCase {
   modelValues: [number, number];
   /** An orthonormal basis of the (numerical) null space. */
   nullBasis: Float64Array[];
-  /** The unit null vector added to d⁺ for the second solution. */
-  nullVector: Float64Array;
   /** The two solutions d⁺ and d⁺ + null vector. */
   steps: [Float64Array, Float64Array];
   /** Extra evidence, per case. */
@@ -202,7 +201,6 @@ function analyseNetwork(
     modelValues: [model(dense, g, dPlus), model(dense, g, dOther)],
     steps: [dPlus, dOther],
     nullBasis,
-    nullVector: un > 0 ? u.map((v) => v / un) : u,
     extra,
     ...(psd ? { sweep: { H: dense, g, minimumNorm: dPlus } } : {}),
   };
