@@ -15,6 +15,7 @@ import { c07 } from "./c07_saddle_points.ts";
 import { c08 } from "./c08_bfgs.ts";
 import { c09 } from "./c09_descent_direction.ts";
 import { c10 } from "./c10_backtracking.ts";
+import { c11 } from "./c11_convergence_order.ts";
 import { c12 } from "./c12_robustness.ts";
 import { c13 } from "./c13_gauss_newton_split.ts";
 import { c14 } from "./c14_newton_subproblem.ts";
@@ -46,6 +47,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   c08,
   c09,
   c10,
+  c11,
   c12,
   c13,
   c14,
