@@ -143,6 +143,11 @@ export class History {
     this.#values[this.#length++] = value;
   }
 
+  /** Overwrites the last value (no-op when empty). */
+  replaceLast(value: number): void {
+    if (this.#length > 0) this.#values[this.#length - 1] = value;
+  }
+
   /** The value at index i (no bounds check). */
   at(i: number): number {
     return this.#values[i];

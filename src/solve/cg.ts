@@ -46,6 +46,9 @@ import {
  *   definite); `direction` and `curvature` hold it;
  * - `"boundary"`: the step reached the trust-region radius (Steihaug–Toint);
  * - `"relative-progress"`: Martens' relative-progress rule stopped the run;
+ * - `"stagnated"`: the recurrence's residual met the tolerance but the true residual b − Ax did
+ *   not, and restarting from it did not halve it: the tolerance is below the accuracy b − Ax
+ *   can be computed to, or the system has no solution (b outside A's range);
  * - `"indefinite-preconditioner"`: rᵀM⁻¹r ≤ 0 for a non-zero r, so the preconditioner is not
  *   positive definite;
  * - `"non-finite"`: a NaN or infinity appeared (for example the operator returned NaN).
@@ -56,6 +59,7 @@ export type CgStatus =
   | "negative-curvature"
   | "boundary"
   | "relative-progress"
+  | "stagnated"
   | "indefinite-preconditioner"
   | "non-finite";
 
@@ -90,6 +94,15 @@ export interface CgOptions {
    * ends the run as `"non-finite"`). Default `"stop"`.
    */
   negativeCurvature?: "stop" | "continue";
+  /**
+   * Confirm convergence with the true residual b − Ax, at the cost of one more product. The
+   * recurrence's residual drifts from the true one in floating point, and on a singular system
+   * whose b lies outside A's range it can fall below the tolerance although no x solves the
+   * system. When the true residual misses the tolerance, CG restarts from it (residual
+   * replacement) and goes on within `maxIterations`; when a restart does not halve it, the run
+   * ends as `"stagnated"`. Default true.
+   */
+  verifyResidual?: boolean;
   /** Return every search direction pᵢ, so that conjugacy pᵢᵀApⱼ ≈ 0 can be checked. Default false. */
   recordDirections?: boolean;
   /**
@@ -137,11 +150,16 @@ export interface CgResult {
   matvecs: number;
   /** Preconditioner applications used. */
   preconditionerApplications: number;
-  /** ‖b − Ax‖ at the returned x, from the residual recurrence. */
+  /**
+   * ‖b − Ax‖ at the returned x: the true residual when the run converged with `verifyResidual`
+   * (the default), the recurrence's value otherwise.
+   */
   residualNorm: number;
+  /** How many times the true residual replaced the recurrence's (see `verifyResidual`). */
+  residualReplacements: number;
   /** The tolerance max(rtol·‖b‖, atol) the run aimed at. */
   tolerance: number;
-  /** ‖rᵢ‖ for i = 0..iterations (recurrence values). */
+  /** ‖rᵢ‖ for i = 0..iterations (recurrence values, true values after a replacement). */
   residualNorms: Float64Array;
   /** φ(xᵢ) = ½xᵢᵀAxᵢ − bᵀxᵢ for i = 0..iterations. */
   quadraticValues: Float64Array;
@@ -217,6 +235,8 @@ export function cg(
     oneOf(where, "options.negativeCurvature", opts.negativeCurvature, ["stop", "continue"]) ===
       "stop";
   const recordDirections = booleanOption(where, "options.recordDirections", opts.recordDirections);
+  const verifyResidual = opts.verifyResidual === undefined ||
+    booleanOption(where, "options.verifyResidual", opts.verifyResidual);
   const useProgressRule = booleanOption(where, "options.relativeProgress", opts.relativeProgress);
   const progressTolerance = opts.relativeProgressTolerance === undefined
     ? 5e-4
@@ -290,14 +310,47 @@ export function cg(
     saveIfAsked(iterations);
   };
 
-  if (!Number.isFinite(residualNorm)) {
-    status = "non-finite";
-  } else if (residualNorm <= tolerance) {
-    status = "converged";
-  }
-
   let rz = 0;
-  if (status === undefined) {
+  let residualReplacements = 0;
+  let lastTrueResidual = Infinity;
+  /**
+   * Called when the recurrence says converged: recomputes r = b − Ax. "accept" when the true
+   * residual meets the tolerance; "restart" when it does not (r then holds it, to restart from);
+   * "stagnated" when it does not and is no better than half the last replacement's.
+   */
+  const confirmed = (): "accept" | "restart" | "stagnated" => {
+    if (!verifyResidual) return "accept";
+    op.matvec(x, ap);
+    matvecs++;
+    for (let i = 0; i < n; i++) r[i] = rhs[i] - ap[i];
+    residualNorm = norm2(r);
+    phi = quadratic();
+    residualNorms.replaceLast(residualNorm);
+    quadraticValues.replaceLast(phi);
+    const lastSaved = savedIterates[savedIterates.length - 1];
+    if (lastSaved?.iteration === iterations) lastSaved.quadraticValue = phi;
+    if (!Number.isFinite(residualNorm) || residualNorm <= tolerance) return "accept";
+    if (residualNorm > 0.5 * lastTrueResidual) return "stagnated";
+    lastTrueResidual = residualNorm;
+    residualReplacements++;
+    return "restart";
+  };
+  /** Ends the run when the recurrence's residual says converged, unless the true one disagrees. */
+  const convergedOrRestarted = (): boolean => {
+    const verdict = confirmed();
+    if (verdict === "accept") {
+      status = Number.isFinite(residualNorm) ? "converged" : "non-finite";
+      return true;
+    }
+    if (verdict === "stagnated") {
+      status = "stagnated";
+      return true;
+    }
+    return restart();
+  };
+
+  /** Restarts CG from the residual in r (p = M⁻¹r); true when the run must stop (status set). */
+  const restart = (): boolean => {
     if (precond) {
       precond.matvec(r, z);
       preconditionerApplications++;
@@ -306,7 +359,16 @@ export function cg(
     p.set(z);
     if (!Number.isFinite(rz)) status = "non-finite";
     else if (!(rz > 0)) status = precond ? "indefinite-preconditioner" : "converged";
+    return status !== undefined;
+  };
+
+  if (!Number.isFinite(residualNorm)) {
+    status = "non-finite";
+  } else if (residualNorm <= tolerance) {
+    status = "converged"; // r = b − Ax0 was computed directly: nothing to confirm
   }
+
+  if (status === undefined) restart();
 
   while (status === undefined) {
     if (iterations >= maxIterations) {
@@ -356,9 +418,8 @@ export function cg(
       break;
     }
     if (residualNorm <= tolerance) {
-      status = "converged";
-      break;
-    }
+      if (convergedOrRestarted()) break;
+      continue;}
     if (useProgressRule && martensStops(quadraticValues, iterations, progressTolerance)) {
       status = "relative-progress";
       break;
@@ -375,15 +436,20 @@ export function cg(
     if (!(rzNext > 0)) {
       // Without a preconditioner rᵀr = 0 means the residual underflowed: zero to working
       // precision. With one, rᵀM⁻¹r ≤ 0 for r ≠ 0 means M⁻¹ is not positive definite.
-      status = precond && residualNorm > 0 ? "indefinite-preconditioner" : "converged";
-      break;
+      if (precond && residualNorm > 0) {
+        status = "indefinite-preconditioner";
+        break;
+      }
+      if (convergedOrRestarted()) break;
+      continue;
     }
     const beta = rzNext / rz;
     rz = rzNext;
     for (let i = 0; i < n; i++) p[i] = z[i] + beta * p[i];
   }
 
-  let finalStatus: CgStatus = status;
+  // Every exit from the loop sets the status (the closures above hide that from the checker).
+  let finalStatus = status as CgStatus;
   let finite = true;
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(x[i])) {
@@ -403,6 +469,7 @@ export function cg(
     matvecs,
     preconditionerApplications,
     residualNorm,
+    residualReplacements,
     tolerance,
     residualNorms: residualNorms.toArray(),
     quadraticValues: quadraticValues.toArray(),

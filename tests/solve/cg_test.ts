@@ -471,3 +471,62 @@ Deno.test("cg() throws on a caller's mistake, naming the argument", () => {
   // @ts-expect-error: wrong option type
   assertThrowsWith(() => cg(A, [1, 2, 3], { recordDirections: 1 }), TypeError, /recordDirections/);
 });
+
+/**
+ * b − Ax computed in floating point is accurate to about n·ε·(‖b‖ + ‖A‖·‖x‖); the reported
+ * residual is that computation, so the two agree to a few times that (4× here).
+ */
+const residualAccuracy = (n: number, b: number, a: number, x: number) =>
+  4 * n * Number.EPSILON * (b + a * x);
+
+Deno.test("cg() confirms convergence with the true residual: one more product, and residualNorm = ‖b − Ax‖", () => {
+  assertProperty(
+    fc.property(spdCase({ n: [2, 25] }), (c) => {
+      const result = cg(c.operator, c.b, { rtol: 1e-10 });
+      fc.pre(result.status === "converged");
+      const ax = multiply(c.matrix, result.x);
+      const trueResidual = Math.hypot(...c.b.map((v, i) => v - ax[i]));
+      const norm = (v: ArrayLike<number>) => Math.hypot(...Array.from(v));
+      const lambdaMax = Math.max(...c.eigenvalues);
+      assertClose(result.residualNorm, trueResidual, {
+        atol: residualAccuracy(c.n, norm(c.b), lambdaMax, norm(result.x)),
+      });
+      check(result.residualNorm <= result.tolerance, () => `${result.residualNorm}`);
+      strictEqual(result.matvecs, result.iterations + 1);
+      const unchecked = cg(c.operator, c.b, { rtol: 1e-10, verifyResidual: false });
+      strictEqual(unchecked.matvecs, unchecked.iterations);
+      deepStrictEqual(unchecked.x, result.x);
+    }),
+    40,
+  );
+});
+
+Deno.test("cg() on a singular system with b outside A's range never reports convergence", () => {
+  assertProperty(
+    fc.property(
+      fc.integer({ min: 3, max: 20 }),
+      fc.integer({ min: 1, max: 1_000_000 }),
+      (n, seed) => {
+        // A = Q·diag(0, λ₂..λₙ)·Qᵀ is PSD with null space q₁; b has a component β along q₁, so
+        // ‖b − Ax‖ ≥ |β| for every x: there is no solution, and no run may say it found one.
+        const eigenvalues = Array.from({ length: n }, (_, i) => (i === 0 ? 0 : 1 + i));
+        const { matrix, eigenvectors } = matrixWithSpectrum(eigenvalues, { seed });
+        const beta = 1e-3;
+        const b = Array.from({ length: n }, (_, i) => {
+          let v = beta * eigenvectors[i][0];
+          for (let k = 1; k < n; k++) v += eigenvectors[i][k] / k;
+          return v;
+        });
+        const result = cg(denseOperator(matrix), b, { rtol: 1e-6 });
+        check(result.status !== "converged", () => `converged with ‖r‖ = ${result.residualNorm}`);
+        strictEqual(result.success, false);
+        // CG's iterates grow along the null space (to ‖x‖ ≈ 1e12), so b − Ax cannot be
+        // recomputed here to better than ε·‖A‖·‖x‖; what is checked is the verdict.
+        if (result.status === "stagnated") {
+          check(result.residualNorm > result.tolerance, () => `${result.residualNorm}`);
+        }
+      },
+    ),
+    40,
+  );
+});
