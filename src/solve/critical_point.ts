@@ -33,9 +33,11 @@ export interface Inertia {
 export interface ClassifyCriticalPointOptions {
   /**
    * Relative zero tolerance: an eigenvalue λ counts as zero when
-   * |λ| ≤ zeroTolerance·max|λᵢ|. Default dim·ε (numpy's matrix_rank rule), the rounding level
-   * of a dense symmetric eigensolver. Raise it for Hessians known only approximately (finite
-   * differences: about 1e-6).
+   * |λ| ≤ zeroTolerance·max|λᵢ|. Default 10·dim·ε: numpy's matrix_rank rule (dim·ε) is the
+   * eigensolver's rounding alone, and a matrix that was itself computed (a Hessian, or
+   * Q·Λ·Qᵀ) carries as much again; an exact zero of a 4 × 4 Q·Λ·Qᵀ came out as
+   * −1.04·dim·ε·max|λ| and was counted negative under numpy's rule. Raise it for Hessians known
+   * only approximately (finite differences: about 1e-6).
    */
   zeroTolerance?: number;
   /**
@@ -96,7 +98,7 @@ export function classifyCriticalPoint(
   const n = op.dim;
   const opts = optionsObject(where, options);
   const zeroTolerance = opts.zeroTolerance === undefined
-    ? n * Number.EPSILON
+    ? 10 * n * Number.EPSILON
     : finiteNumber(where, "options.zeroTolerance", opts.zeroTolerance, { min: 0, max: 1 });
   const gradientTolerance = opts.gradientTolerance === undefined
     ? 1e-6
