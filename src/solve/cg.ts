@@ -419,7 +419,8 @@ export function cg(
     }
     if (residualNorm <= tolerance) {
       if (convergedOrRestarted()) break;
-      continue;}
+      continue;
+    }
     if (useProgressRule && martensStops(quadraticValues, iterations, progressTolerance)) {
       status = "relative-progress";
       break;
