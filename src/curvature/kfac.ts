@@ -50,6 +50,7 @@ import type { Network } from "../nn/mlp.ts";
 import { forwardBatch, NetworkWorkspace } from "../nn/passes.ts";
 import { headGradient, type HeadKind } from "../nn/heads.ts";
 import { gemmNN, gemmNT, gemmTN } from "../linalg/gemm.ts";
+import { allFinite } from "../linalg/vector.ts";
 import { symmetricEigen } from "../solve/eigh.ts";
 import { createRandom } from "../random/random.ts";
 import {
@@ -701,14 +702,16 @@ export function decomposeKfac(factors: KfacFactors): KfacDecomposition {
 /**
  * The damped inverse from a decomposition: each block is (U ⊗ V)·diag(1/dₚⱼ)·(U ⊗ V)ᵀ with
  * dₚⱼ = (αₚ + π·γ)(σⱼ + γ/π) (factored) or αₚσⱼ + γ² (exact), applied as
- * V̄ ↦ V·((Vᵀ·V̄·U) ⊘ D)·Uᵀ. Needs γ > 0 (arguments trusted).
+ * V̄ ↦ V·((Vᵀ·V̄·U) ⊘ D)·Uᵀ. Needs γ > 0 (arguments trusted). Returns undefined when the
+ * inverse is not representable: some dₚⱼ (or γ² outside the blocks) is so small that its
+ * reciprocal overflows, as with γ ≈ 1e-162.
  */
 export function inverseFromDecomposition(
   decomposition: KfacDecomposition,
   gamma: number,
   mode: KfacDampingMode,
   piCorrection: boolean,
-): LinearOperator {
+): LinearOperator | undefined {
   const factors = decomposition.factors;
   const dim = factors.dim;
   const blocks = decomposition.layers.map((d, l) => {
@@ -727,8 +730,11 @@ export function inverseFromDecomposition(
     }
     return { layer, U: d.activationVectors, V: d.gradientVectors, inverseDiagonal };
   });
-  const mask = coveredMask(factors);
   const outside = 1 / (gamma * gamma);
+  if (!Number.isFinite(outside) || blocks.some((b) => !allFinite(b.inverseDiagonal))) {
+    return undefined;
+  }
+  const mask = coveredMask(factors);
   const { first, second } = layerScratch(factors);
   return {
     dim,
@@ -793,7 +799,15 @@ export function kfacInverse(
         `general)`,
     );
   }
-  return inverseFromDecomposition(decomposeKfac(checked), gamma, mode, piCorrection);
+  const inverse = inverseFromDecomposition(decomposeKfac(checked), gamma, mode, piCorrection);
+  if (inverse === undefined) {
+    throw new RangeError(
+      `Cannot ${where}: options.damping is ${options?.damping ?? "not given"}, so γ = ${gamma} ` +
+        `and the damped factors' smallest eigenvalue products are so small that their ` +
+        `reciprocals overflow; expected a larger damping`,
+    );
+  }
+  return inverse;
 }
 
 export { factorsArgument as checkKfacFactors };

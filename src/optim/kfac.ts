@@ -353,6 +353,16 @@ export function kfac(options: KfacOptions = {}): Optimizer<KfacState> {
       // 3. Δ = −[(A + πγI) ⊗ (S + (γ/π)I)]⁻¹·∇f, γ = √(λ + 1/C).
       const gamma = Math.sqrt(damping + (f.C === undefined ? 0 : 1 / f.C));
       const inverse = inverseFromDecomposition(decomposition, gamma, o.dampingMode, o.piCorrection);
+      if (inverse === undefined) {
+        return finish({
+          stepLength: 0,
+          damping,
+          accepted: false,
+          failure: "non-finite",
+          note: `the damped K-FAC inverse overflows at γ = ${gamma} (damping λ = ${damping}); ` +
+            `raise minDamping`,
+        });
+      }
       const direction = inverse.matvec(gradient);
       for (let i = 0; i < direction.length; i++) direction[i] = -direction[i];
       const slope = dotProduct(gradient, direction); // ∇fᵀΔ < 0 unless ∇f = 0

@@ -527,3 +527,18 @@ Deno.test("K-FAC rejects bad arguments with errors naming them", () => {
   const op = kfacOperator(factors);
   assertThrowsWith(() => op.matvec(new Float64Array(2)), RangeError, /x has length 2/);
 });
+
+Deno.test("kfacInverse() with a damping whose inverse overflows is a RangeError naming it, never NaN", () => {
+  // No regulariser (C undefined): γ = √λ, and at λ = 1e-320 the zero eigenvalues of the
+  // factors give products (0 + πγ)(0 + γ/π) = γ² ≈ 1e-320, whose reciprocal overflows.
+  const c = buildNetworkCase(1, [3], 2, 1, HEADS[0], "tanh", 3, undefined);
+  const factors = kfacFactors(c.objective, c.x);
+  assertThrowsWith(
+    () => kfacInverse(factors, { damping: 1e-320 }),
+    RangeError,
+    /options\.damping is 1e-320, so γ = .* reciprocals overflow/,
+  );
+  // Just above the overflow threshold the inverse exists and is finite.
+  const inverse = kfacInverse(factors, { damping: 1e-300 });
+  check(inverse.matvec(normalVector(4, factors.dim)).every(Number.isFinite), () => "finite");
+});
