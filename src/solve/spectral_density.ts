@@ -184,6 +184,14 @@ export function spectralDensity(
   const h = (high - low) / (gridPoints - 1);
   for (let g = 0; g < gridPoints; g++) grid[g] = low + g * h;
   const norm = 1 / (samples * sigma * Math.sqrt(2 * Math.PI));
+  if (!Number.isFinite(norm)) {
+    throw new RangeError(
+      `Cannot ${where}: options.sigma is ${sigma}, so the Gaussian's height 1/(σ√(2π)) ` +
+        `overflows; expected a width above ${
+          1 / (samples * Math.sqrt(2 * Math.PI)) / Number.MAX_VALUE
+        }`,
+    );
+  }
   for (let k = 0; k < nodes.length; k++) {
     const theta = nodes[k], tau = weights[k];
     for (let j = 0; j < theta.length; j++) {

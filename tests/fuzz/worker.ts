@@ -32,7 +32,8 @@ export type FuzzMessage =
 
 function describe(value: unknown): string {
   const text = fc.stringify(value);
-  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
+  // The head names the data, the tail holds the options: keep both.
+  return text.length > 1200 ? `${text.slice(0, 600)} … ${text.slice(-600)}` : text;
 }
 
 self.onmessage = async (event: MessageEvent<FuzzRequest>) => {

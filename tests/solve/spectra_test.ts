@@ -267,6 +267,11 @@ Deno.test("spectral tools throw on a caller's mistake, naming the argument", () 
   assertThrowsWith(() => spectralDensity(A, { steps: 0 }), RangeError, /options\.steps is 0/);
   assertThrowsWith(() => spectralDensity(A, { sigma: 0 }), RangeError, /options\.sigma is 0/);
   assertThrowsWith(
+    () => spectralDensity(A, { sigma: 5e-324 }),
+    RangeError,
+    /options\.sigma is 5e-324, so the Gaussian.s height 1\/\(σ√\(2π\)\) overflows/,
+  );
+  assertThrowsWith(
     () => spectralDensity(A, { range: [1, 0] }),
     RangeError,
     /options\.range\[1\] is 0/,
