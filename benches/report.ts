@@ -317,6 +317,15 @@ function dots(spec: VegaLiteSpec): VegaLiteSpec {
   return { ...spec, mark: { type: "point", filled: true, size: 80 } };
 }
 
+/** Twenty distinct colours, for charts with more series than the default ten. */
+function manyColours(spec: VegaLiteSpec): VegaLiteSpec {
+  const encoding = spec.encoding as Record<string, Record<string, unknown>>;
+  return {
+    ...spec,
+    encoding: { ...encoding, color: { ...encoding.color, scale: { scheme: "tableau20" } } },
+  };
+}
+
 function costFigure(groups: GroupRatios[]): VegaLiteSpec {
   const data = ARCHITECTURES.flatMap((sizes) => {
     const g = groups.find((x) => x.group === curvatureGroup(sizes));
@@ -354,7 +363,7 @@ function scalingFigure(rows: ScalingRow[]): VegaLiteSpec {
 
 function optimiserFigure(rows: OptimiserRow[]): VegaLiteSpec {
   const reached = rows.filter((r) => r.reached);
-  const time = dots(barChart({
+  const time = manyColours(dots(barChart({
     data: reached.filter((r) => r.gradientsOfTime !== null).map((r) => ({
       problem: r.problem,
       method: r.method,
@@ -366,8 +375,8 @@ function optimiserFigure(rows: OptimiserRow[]): VegaLiteSpec {
     logY: true,
     title: `Wall time to tolerance (f − f* ≤ ${GAP_REDUCTION}·(f₀ − f*)), in gradients`,
     width: 900,
-  }));
-  const cost = dots(barChart({
+  })));
+  const cost = manyColours(dots(barChart({
     data: reached.map((r) => ({
       problem: r.problem,
       method: r.method,
@@ -379,7 +388,7 @@ function optimiserFigure(rows: OptimiserRow[]): VegaLiteSpec {
     logY: true,
     title: "Gradient-equivalents to tolerance (runs that reached it)",
     width: 900,
-  }));
+  })));
   return concatenated(undefined, [time, cost], "vertical");
 }
 
