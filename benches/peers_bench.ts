@@ -7,6 +7,12 @@
  *
  * Before timing, the two gradients are compared (float32 rounding allows a relative difference
  * near 1e-6; anything above 1e-4 means the networks differ and the bench refuses to run).
+ *
+ * The import is the `@tensorflow/tfjs` package, used only for its tfjs-core and CPU backend:
+ * tfjs-core's published bundles leave out the gradient definitions (its ES modules that register
+ * them use extension-less imports, which Deno's Node-style resolution rejects), and the
+ * umbrella package's bundle registers them. The WebGL backend it also registers is unavailable
+ * here; `setBackend("cpu")` selects the pure-JavaScript one.
  */
 
 import * as tf from "@tensorflow/tfjs";
