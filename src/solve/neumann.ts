@@ -32,11 +32,14 @@ import { powerIteration } from "./power_iteration.ts";
  * How a Neumann run ended:
  * - `"converged"`: ‖b − Axₖ‖ ≤ max(rtol·‖b‖, atol);
  * - `"max-terms"`: `terms` terms summed without meeting the tolerance (ρ may be close to 1);
+ * - `"stagnated"`: a term left the residual unchanged in floating point (A·rₖ/s is below the
+ *   rounding of rₖ, as when s dwarfs A, or b lies in A's null space), so no later term can
+ *   reduce it either (not with `divergence: "continue"`, which sums every term);
  * - `"diverged"`: the residual grew, which proves ρ(I − A/s) > 1 for a symmetric operator
  *   (see {@linkcode NeumannOptions.divergence});
  * - `"non-finite"`: a NaN or infinity appeared.
  */
-export type NeumannStatus = "converged" | "max-terms" | "diverged" | "non-finite";
+export type NeumannStatus = "converged" | "max-terms" | "stagnated" | "diverged" | "non-finite";
 
 /** Options of {@linkcode neumann}. */
 export interface NeumannOptions {
@@ -233,14 +236,20 @@ function runSeries(
     // Candidate next residual rₖ₊₁ = rₖ − A·rₖ/s; its norm decides whether to add the term.
     op.matvec(r, ar);
     matvecs++;
-    let next = 0;
+    let next = 0, changed = false;
     for (let i = 0; i < n; i++) {
       const v = r[i] - invS * ar[i];
+      if (v !== r[i]) changed = true;
       next += v * v;
     }
     next = Math.sqrt(next);
     if (!Number.isFinite(next)) {
       status = "non-finite";
+      break;
+    }
+    if (!changed && stopOnDivergence) {
+      // rₖ₊₁ = rₖ exactly: every later term would be the same, and the residual stays.
+      status = "stagnated";
       break;
     }
     const grows = symmetric

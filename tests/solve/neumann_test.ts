@@ -210,3 +210,15 @@ Deno.test("neumann() throws on a caller's mistake, naming the argument", () => {
     /options\.divergence is "ignore"/,
   );
 });
+
+Deno.test("neumann() stops as stagnated when a term no longer changes the residual, whatever terms allows", () => {
+  // A ≈ 1e-151 against s = 10: A·r/s is far below the rounding of r ≈ 1e150, so the series is
+  // stuck; it must say so at once instead of summing 10¹² identical terms.
+  const A = [[1.2e-151, 3.3e-151], [3.3e-151, 8.8e-151]];
+  const result = neumann(A, [8.3e149, 1.1e150], { scale: 10, terms: 1e12 });
+  strictEqual(result.status, "stagnated");
+  strictEqual(result.success, false);
+  strictEqual(result.terms, 0);
+  strictEqual(result.matvecs, 1);
+  ok(result.x.every(Number.isFinite));
+});
