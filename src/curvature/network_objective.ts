@@ -157,6 +157,13 @@ export function networkObjective(
   }
   const opts = optionsObject(where, options);
   const C = opts.C === undefined ? undefined : positiveNumber(where, "options.C", opts.C);
+  if (C !== undefined && !Number.isFinite(1 / C)) {
+    // The regulariser's curvature 1/C enters the Hessian and Gauss-Newton operators.
+    throw new RangeError(
+      `Cannot ${where}: options.C is ${C}, expected C ≥ ${1 / Number.MAX_VALUE} (1/C must be ` +
+        `finite)`,
+    );
+  }
   const n0 = network.sizes[0];
   const k = network.sizes[network.sizes.length - 1];
   const inputs = dataMatrix(where, "inputs", data.inputs, n0);

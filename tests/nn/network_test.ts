@@ -113,6 +113,11 @@ Deno.test("networkObjective() rejects bad data with errors that name the argumen
     RangeError,
     /options.C is -1/,
   );
+  assertThrowsWith(
+    () => networkObjective(net, { inputs, targets: [[1], [0]] }, { C: 5e-324 }),
+    RangeError,
+    /options.C is 5e-324, expected C ≥ .* \(1\/C must be finite\)/,
+  );
   const f = networkObjective(net, { inputs, targets: [[1], [0]] });
   assertThrowsWith(
     () => f.value(new Float64Array(3)),
