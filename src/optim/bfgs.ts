@@ -6,7 +6,9 @@
  *
  * The step length comes from a strong-Wolfe line search, whose curvature condition makes
  * yᵀs > 0 and so keeps Hₖ positive definite; if yᵀs is still not safely positive (rounding,
- * or an exact line search on a non-convex function) the update is skipped. On a strongly convex
+ * or an exact line search on a non-convex function) the update is skipped. Trials cost a value
+ * each, and a gradient only where the search needs the slope. When the search fails along
+ * −Hₖ∇f, Hₖ is reset to I and the search retried along −∇f before the run gives up. On a strongly convex
  * quadratic with exact line searches BFGS terminates in at most n steps, and then Hₙ = A⁻¹.
  *
  * @module
@@ -26,12 +28,13 @@ export interface BfgsOptions {
    */
   lineSearch?: "wolfe" | "exact";
   /**
-   * Scale H₀ = I by yᵀs/yᵀy before the first update (Nocedal and Wright, 6.20), so that the
-   * Wolfe search's first trial α = 1 has a sensible length. Default: true with the Wolfe search,
-   * false with the exact one, which chooses its own length: there the scaling leaves the
-   * iterates unchanged in exact arithmetic, but on some random quadratics in 8 to 10
-   * dimensions it cost the n-step termination in floating point (the gradient after n steps
-   * still 1e-4 to 1e-2 of its start, as plain CG's was), where H₀ = I terminated.
+   * Scale H₀ = I by yᵀs/yᵀy before the first update (Nocedal and Wright, 6.20). Default false,
+   * as scipy's and numeric's BFGS: the scaling fits H₀ to the curvature met by the first step,
+   * which on badly scaled problems is the stiffest, and BFGS then needs many updates to undo it.
+   * Measured (value plus gradient calls to shrink f − f* by 10¹⁰): a 100-D quadratic with
+   * κ = 10⁴, 788 scaled against 381; NIST Misra1a from start 2, 115 against 59; Rat43, 105
+   * against 51. With the exact line search the scaling leaves the iterates unchanged in exact
+   * arithmetic but cost the n-step termination in floating point on some random quadratics.
    */
   initialScaling?: boolean;
 }
@@ -47,6 +50,14 @@ export interface BfgsState {
   updates: number;
   /** Updates skipped because yᵀs was not safely positive. */
   skipped: number;
+  /** Times the estimate was reset to H = I after a failed line search. */
+  restarts: number;
+}
+
+function identity(n: number): Float64Array {
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) m[i * n + i] = 1;
+  return m;
 }
 
 /** yᵀs must exceed this fraction of ‖y‖‖s‖ for an update (a safeguard against rounding). */
@@ -88,23 +99,30 @@ export function quasiNewtonStep(
     const evaluated = objective.valueAndGradient(point);
     return { alpha, x: point, ...evaluated };
   }
-  let last: { value: number; gradient: Float64Array } | undefined;
-  let lastAlpha = NaN;
+  // Each trial costs a value; the gradient only where the search needs the slope (trials that
+  // pass the sufficient-decrease test), and it is kept for reuse at the accepted α.
+  const gradients = new Map<number, Float64Array>();
   const search = strongWolfe(
     (alpha) => {
-      last = objective.valueAndGradient(at(alpha));
-      lastAlpha = alpha;
-      return { value: last.value, slope: dot(last.gradient, direction) };
+      const point = at(alpha).slice();
+      return {
+        value: objective.value(point),
+        slope: () => {
+          const g = objective.gradient(point);
+          gradients.set(alpha, g);
+          return dot(g, direction);
+        },
+      };
     },
     value,
     slope,
   );
   if (search.status !== "ok") return undefined;
-  // The last evaluation is usually at the accepted α; re-evaluate only when it is not (the
-  // search may fall back to an earlier point of its bracket).
-  const reuse = last !== undefined && lastAlpha === search.alpha;
   const point = at(search.alpha).slice();
-  const evaluated = reuse ? last! : objective.valueAndGradient(point);
+  const known = gradients.get(search.alpha);
+  const evaluated = known
+    ? { value: search.value, gradient: known }
+    : objective.valueAndGradient(point);
   return {
     alpha: search.alpha,
     x: point,
@@ -117,30 +135,37 @@ export function quasiNewtonStep(
 export function bfgs(options: BfgsOptions = {}): Optimizer<BfgsState> {
   const read = new OptionReader("bfgs", options);
   const lineSearch = read.choice("lineSearch", ["wolfe", "exact"] as const, "wolfe");
-  const initialScaling = read.boolean("initialScaling", lineSearch === "wolfe");
+  const initialScaling = read.boolean("initialScaling", false);
   return {
     name: "bfgs",
     needs: lineSearch === "exact" ? ["hessian"] : [],
     // The exact step minimises f along d only on a quadratic; elsewhere it may overshoot.
     monotone: lineSearch === "wolfe",
     init(x0) {
-      const n = x0.length;
-      const inverseHessian = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) inverseHessian[i * n + i] = 1;
-      return { inverseHessian, updates: 0, skipped: 0 };
+      return { inverseHessian: identity(x0.length), updates: 0, skipped: 0, restarts: 0 };
     },
     step(x, value, gradient, state, objective) {
       const n = x.length;
-      const H = state.inverseHessian.slice();
-      const direction = applySymmetric(n, H, gradient, new Float64Array(n)).map((v) => -v);
-      const found = quasiNewtonStep(
-        objective,
-        x,
-        value,
-        gradient,
-        direction,
-        lineSearch === "exact",
-      );
+      let H: Float64Array = state.inverseHessian.slice();
+      let { updates, skipped, restarts } = state;
+      const search = () =>
+        quasiNewtonStep(
+          objective,
+          x,
+          value,
+          gradient,
+          applySymmetric(n, H, gradient, new Float64Array(n)).map((v) => -v),
+          lineSearch === "exact",
+        );
+      let found = search();
+      if (!found && updates > 0) {
+        // The estimate may have gone bad (badly scaled problems): restart from H = I along
+        // −∇f before giving up, as scipy does.
+        H = identity(n);
+        updates = 0;
+        restarts++;
+        found = search();
+      }
       if (!found) {
         return {
           x,
@@ -160,7 +185,6 @@ export function bfgs(options: BfgsOptions = {}): Optimizer<BfgsState> {
         y[i] = found.gradient[i] - gradient[i];
       }
       const ys = dot(y, s);
-      let { updates, skipped } = state;
       if (ys > CURVATURE_FLOOR * Math.sqrt(dot(y, y) * dot(s, s))) {
         if (updates === 0 && initialScaling) {
           const gamma = ys / dot(y, y);
@@ -182,7 +206,7 @@ export function bfgs(options: BfgsOptions = {}): Optimizer<BfgsState> {
         x: found.x,
         value: found.value,
         gradient: found.gradient,
-        state: { inverseHessian: H, updates, skipped },
+        state: { inverseHessian: H, updates, skipped, restarts },
         info: { stepLength: Math.sqrt(dot(s, s)), alpha: found.alpha },
       };
     },

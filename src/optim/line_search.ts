@@ -106,11 +106,37 @@ function cubicMinimizer(
 }
 
 /**
+ * A trial of a line search: f(θ + αd), and φ′(α) = ∇f(θ + αd)ᵀd either as a number or as a
+ * function the search calls only when it needs the slope (so a trial that fails the
+ * sufficient-decrease test costs a value, not a gradient).
+ */
+export interface LineTrial {
+  /** f(θ + αd). */
+  value: number;
+  /** φ′(α), or a function computing it on demand. */
+  slope: number | (() => number);
+}
+
+/** The minimiser of the quadratic through (a, fa) with slope da and (b, fb), kept inside. */
+function quadraticMinimizer(a: number, fa: number, da: number, b: number, fb: number): number {
+  const h = b - a;
+  const curvature = (fb - fa - da * h) / (h * h);
+  const lo = Math.min(a, b), hi = Math.max(a, b);
+  const margin = 0.1 * (hi - lo);
+  const t = curvature > 0 ? a - da / (2 * curvature) : 0.5 * (a + b);
+  if (!Number.isFinite(t)) return 0.5 * (a + b);
+  return Math.min(hi - margin, Math.max(lo + margin, t));
+}
+
+/**
  * A line search satisfying the strong Wolfe conditions f(θ + αd) ≤ f(θ) + c₁αφ′(0) and
- * |φ′(α)| ≤ c₂|φ′(0)|. `phi(α)` returns f(θ + αd) and φ′(α) = ∇f(θ + αd)ᵀd.
+ * |φ′(α)| ≤ c₂|φ′(0)| (Nocedal and Wright, Algorithms 3.5 and 3.6). `phi(α)` returns
+ * f(θ + αd) and φ′(α) = ∇f(θ + αd)ᵀd; given the slope as a function, the search asks for it
+ * only at trials that pass the sufficient-decrease test, and interpolates the others by a
+ * quadratic in their values instead of a cubic.
  */
 export function strongWolfe(
-  phi: (alpha: number) => { value: number; slope: number },
+  phi: (alpha: number) => LineTrial,
   value0: number,
   slope0: number,
   options: WolfeOptions = {},
@@ -120,12 +146,24 @@ export function strongWolfe(
     return { status: "not-descent", alpha: 0, value: value0, slope: slope0, evaluations: 0 };
   }
   let evaluations = 0;
+  /** A trial; `slope()` is NaN where the value or slope is not finite. */
   const evaluate = (alpha: number) => {
     evaluations++;
     const r = phi(alpha);
-    return Number.isFinite(r.value) && Number.isFinite(r.slope)
-      ? r
-      : { value: Infinity, slope: NaN };
+    if (!Number.isFinite(r.value)) return { value: Infinity, slope: () => NaN, known: NaN };
+    let known = typeof r.slope === "number" ? r.slope : undefined;
+    const lazy = r.slope;
+    return {
+      value: r.value,
+      slope: () => {
+        known ??= typeof lazy === "number" ? lazy : lazy();
+        return Number.isFinite(known) ? known : NaN;
+      },
+      /** The slope if it is already known (NaN otherwise). */
+      get known() {
+        return known !== undefined && Number.isFinite(known) ? known : NaN;
+      },
+    };
   };
 
   const zoom = (
@@ -137,26 +175,36 @@ export function strongWolfe(
     dhi: number,
   ): WolfeResult => {
     while (evaluations < maxEvaluations) {
-      const alpha = Number.isFinite(fhi) && Number.isFinite(dhi)
+      const alpha = !Number.isFinite(fhi)
+        ? 0.5 * (lo + hi)
+        : Number.isFinite(dhi)
         ? cubicMinimizer(lo, flo, dlo, hi, fhi, dhi)
-        : 0.5 * (lo + hi);
+        : quadraticMinimizer(lo, flo, dlo, hi, fhi);
       const r = evaluate(alpha);
       if (r.value > value0 + c1 * alpha * slope0 || r.value >= flo) {
         hi = alpha;
         fhi = r.value;
-        dhi = r.slope;
+        dhi = r.known;
       } else {
-        if (Math.abs(r.slope) <= -c2 * slope0) {
-          return { status: "ok", alpha, value: r.value, slope: r.slope, evaluations };
+        const slope = r.slope();
+        if (!Number.isFinite(slope)) {
+          // A value but no finite slope: treat the point as past the minimiser.
+          hi = alpha;
+          fhi = Infinity;
+          dhi = NaN;
+          continue;
         }
-        if (r.slope * (hi - lo) >= 0) {
+        if (Math.abs(slope) <= -c2 * slope0) {
+          return { status: "ok", alpha, value: r.value, slope, evaluations };
+        }
+        if (slope * (hi - lo) >= 0) {
           hi = lo;
           fhi = flo;
           dhi = dlo;
         }
         lo = alpha;
         flo = r.value;
-        dlo = r.slope;
+        dlo = slope;
       }
       if (Math.abs(hi - lo) <= 1e-16 * Math.max(1, Math.abs(lo))) break;
     }
@@ -171,16 +219,20 @@ export function strongWolfe(
   for (let i = 0; evaluations < maxEvaluations; i++) {
     const r = evaluate(alpha);
     if (r.value > value0 + c1 * alpha * slope0 || (i > 0 && r.value >= fPrevious)) {
-      return zoom(previous, fPrevious, dPrevious, alpha, r.value, r.slope);
+      return zoom(previous, fPrevious, dPrevious, alpha, r.value, r.known);
     }
-    if (Math.abs(r.slope) <= -c2 * slope0) {
-      return { status: "ok", alpha, value: r.value, slope: r.slope, evaluations };
+    const slope = r.slope();
+    if (!Number.isFinite(slope)) {
+      return zoom(previous, fPrevious, dPrevious, alpha, Infinity, NaN);
     }
-    if (r.slope >= 0) return zoom(alpha, r.value, r.slope, previous, fPrevious, dPrevious);
+    if (Math.abs(slope) <= -c2 * slope0) {
+      return { status: "ok", alpha, value: r.value, slope, evaluations };
+    }
+    if (slope >= 0) return zoom(alpha, r.value, slope, previous, fPrevious, dPrevious);
     if (alpha >= maxStep) break;
     previous = alpha;
     fPrevious = r.value;
-    dPrevious = r.slope;
+    dPrevious = slope;
     alpha = Math.min(2 * alpha, maxStep);
   }
   return { status: "failed", alpha: previous, value: fPrevious, slope: dPrevious, evaluations };

@@ -129,6 +129,39 @@ Deno.test("strongWolfe() returns α with sufficient decrease and |φ′(α)| ≤
   );
 });
 
+Deno.test("strongWolfe() with lazy slopes asks for φ′ only where sufficient decrease holds, and still meets both conditions", () => {
+  assertProperty(
+    fc.property(descentCase, fc.constantFrom(0.9, 0.5, 0.1), (c, c2) => {
+      if (!(c.slope0 < 0)) return;
+      const c1 = 1e-4;
+      let slopeCalls = 0, wastedSlopes = 0;
+      const result = strongWolfe(
+        (alpha) => {
+          const { value, slope } = c.phi(alpha);
+          return {
+            value,
+            slope: () => {
+              slopeCalls++;
+              if (value > c.value0 + c1 * alpha * c.slope0) wastedSlopes++;
+              return slope;
+            },
+          };
+        },
+        c.value0,
+        c.slope0,
+        { c1, c2, maxEvaluations: 60 },
+      );
+      check(result.status === "ok", () => `${c}, c₂ ${c2}: status ${result.status}`);
+      const { value, slope } = c.phi(result.alpha);
+      check(value <= c.value0 + c1 * result.alpha * c.slope0, () => `${c}: no decrease`);
+      check(Math.abs(slope) <= -c2 * c.slope0, () => `${c}: curvature condition`);
+      check(wastedSlopes === 0, () => `${c}: ${wastedSlopes} slopes at rejected trials`);
+      check(slopeCalls <= result.evaluations, () => `${c}: ${slopeCalls} slope calls`);
+    }),
+    80,
+  );
+});
+
 Deno.test("strongWolfe() brackets a minimiser far beyond α = 1 by doubling, and reports non-descent", () => {
   // φ(α) = (α − 40)², φ′(0) = −80: the Wolfe points lie near α = 40.
   const phi = (alpha: number) => ({ value: (alpha - 40) ** 2, slope: 2 * (alpha - 40) });
