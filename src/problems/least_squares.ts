@@ -32,7 +32,10 @@ export type JacobianInput = ArrayLike<ArrayLike<number>> | Float64Array;
 export interface LeastSquaresSpec {
   /**
    * The residuals r(x) ∈ ℝᵐ. The function may fill `out` (length m) and return it, or return a
-   * new array of length m. It must not keep or modify `x`.
+   * new array of length m. It must not keep or modify `x`, and must be a function of x alone:
+   * the objective remembers the last point's residuals (and Jacobian), so that value, gradient
+   * and gaussNewton at one point, as Gauss-Newton and Levenberg-Marquardt ask for them, call
+   * each function once.
    */
   residuals(x: Float64Array, out?: Float64Array): ArrayLike<number>;
   /**
@@ -183,6 +186,34 @@ export function leastSquares(spec: LeastSquaresSpec): LeastSquaresObjective {
     return J;
   };
 
+  // The last point's residuals and Jacobian: value, gradient and gaussNewton at one point (as
+  // Levenberg-Marquardt and Gauss-Newton ask, one after the other) call each function once.
+  let residualCache: { x: Float64Array; r: Float64Array } | undefined;
+  let jacobianCache: { x: Float64Array; J: Float64Array } | undefined;
+  const samePoint = (a: Float64Array, b: Float64Array) => {
+    for (let i = 0; i < n; i++) {
+      if (a[i] !== b[i] || Object.is(a[i], -0) !== Object.is(b[i], -0)) return false;
+    }
+    return true;
+  };
+  /** r at a checked point, into `out`, from the cache when the point is the last one. */
+  const cachedResiduals = (what: string, x: Float64Array, out: Float64Array): Float64Array => {
+    if (residualCache && samePoint(residualCache.x, x)) {
+      out.set(residualCache.r);
+      return out;
+    }
+    residualsAt(what, x, out);
+    residualCache = { x: x.slice(), r: out.slice() };
+    return out;
+  };
+  /** J at a checked point, from the cache when the point is the last one (J is not mutated). */
+  const cachedJacobian = (what: string, x: Float64Array): Float64Array => {
+    if (jacobianCache && samePoint(jacobianCache.x, x)) return jacobianCache.J;
+    const J = jacobianAt(what, x);
+    jacobianCache = { x: x.slice(), J };
+    return J;
+  };
+
   const valueOf = (what: string, r: Float64Array, x: Float64Array): number => {
     // ½‖r‖² with the scaling of a 2-norm, so that residuals near 1e160 do not overflow early.
     let scale = 0;
@@ -222,30 +253,30 @@ export function leastSquares(spec: LeastSquaresSpec): LeastSquaresObjective {
     value(x) {
       const what = "evaluate the least-squares objective";
       const p = checkPoint(what, x);
-      return valueOf(what, residualsAt(what, p, new Float64Array(m)), p);
+      return valueOf(what, cachedResiduals(what, p, new Float64Array(m)), p);
     },
     gradient(x, out) {
       const what = "compute the gradient";
       const p = checkPoint(what, x);
       const g = outBuffer(what, out, n);
       notAliased(what, g, p);
-      const r = residualsAt(what, p, new Float64Array(m));
-      return gradientInto(what, jacobianAt(what, p), r, g, p);
+      const r = cachedResiduals(what, p, new Float64Array(m));
+      return gradientInto(what, cachedJacobian(what, p), r, g, p);
     },
     valueAndGradient(x, out) {
       const what = "compute the value and gradient";
       const p = checkPoint(what, x);
       const g = outBuffer(what, out, n);
       notAliased(what, g, p);
-      const r = residualsAt(what, p, new Float64Array(m));
+      const r = cachedResiduals(what, p, new Float64Array(m));
       const value = valueOf(what, r, p);
-      gradientInto(what, jacobianAt(what, p), r, g, p);
+      gradientInto(what, cachedJacobian(what, p), r, g, p);
       return { value, gradient: g };
     },
     gaussNewton(x) {
       const what = "build the Gauss-Newton operator";
       const p = checkPoint(what, x);
-      const J = jacobianAt(what, p);
+      const J = cachedJacobian(what, p);
       const Jv = new Float64Array(m);
       return {
         dim: n,
@@ -274,11 +305,11 @@ export function leastSquares(spec: LeastSquaresSpec): LeastSquaresObjective {
       const p = checkPoint(what, x);
       const r = outBuffer(what, out, m);
       notAliased(what, r, p);
-      return residualsAt(what, p, r);
+      return cachedResiduals(what, p, r);
     },
     jacobian(x) {
       const what = "evaluate the Jacobian";
-      return jacobianAt(what, checkPoint(what, x));
+      return cachedJacobian(what, checkPoint(what, x)).slice();
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 
 import fc from "fast-check";
-import { ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import {
   createRandom,
   finiteDifferenceGradient,
@@ -424,4 +424,37 @@ Deno.test("leastSquares(): ½‖r‖² does not overflow while ‖r‖ is repres
     residuals: () => [1e150, -1e150, 1e150, 0],
   });
   assertClose(f.value(new Float64Array(1)), 1.5e300, { rtol: 4 * EPS }, "½·3·1e300");
+});
+
+Deno.test("leastSquares() calls residuals and jacobian once per point for value, gradient and gaussNewton", () => {
+  let residualCalls = 0, jacobianCalls = 0;
+  const f = leastSquares({
+    parameters: 2,
+    observations: 3,
+    residuals: (x) => {
+      residualCalls++;
+      return [x[0] - 1, x[1] + 2, x[0] * x[1]];
+    },
+    jacobian: (x) => {
+      jacobianCalls++;
+      return [[1, 0], [0, 1], [x[1], x[0]]];
+    },
+  });
+  const x = new Float64Array([0.5, -0.25]);
+  const value = f.value(x);
+  const { value: again, gradient } = f.valueAndGradient(x);
+  const Gv = f.gaussNewton(x).matvec(new Float64Array([1, 1]));
+  strictEqual(again, value);
+  deepStrictEqual(Array.from(gradient), Array.from(f.gradient(x)));
+  strictEqual(residualCalls, 1);
+  strictEqual(jacobianCalls, 1);
+  // JᵀJ·(1, 1) with J = [[1, 0], [0, 1], [−0.25, 0.5]].
+  deepStrictEqual(Array.from(Gv), [1 + -0.25 * 0.25, 1 + 0.5 * 0.25]);
+  // A new point calls them again; the returned Jacobian is a copy the caller may change.
+  f.value(new Float64Array([0.5, -0.5]));
+  strictEqual(residualCalls, 2);
+  const J = f.jacobian(x);
+  J.fill(0);
+  strictEqual(jacobianCalls, 1);
+  deepStrictEqual(Array.from(f.jacobian(x)), [1, 0, 0, 1, -0.25, 0.5]);
 });
