@@ -379,6 +379,13 @@ export interface FitRecord {
   progress: [number, number][];
 }
 
+/** The correct digits of a fit's best point within its first `evaluations` evaluations. */
+export function digitsWithin(fit: FitRecord, evaluations: number): number {
+  let digits = 0;
+  for (const [spent, d] of fit.progress) if (spent <= evaluations) digits = Math.max(digits, d);
+  return digits;
+}
+
 /** The evaluations a fit needed until its best point had at least `digits` correct digits. */
 export function evaluationsToDigits(fit: FitRecord, digits: number): number {
   for (const [evaluations, d] of fit.progress) if (d >= digits) return evaluations;
