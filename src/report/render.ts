@@ -45,12 +45,40 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<RenderedFigure> {
   // deno-lint-ignore no-explicit-any
   const compiled = vl.compile(spec as any, { logger: logger as any }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  const svg = await view.toSVG();
+  // Vega numbers clip paths from a counter global to the process ("clip183"): renumber them
+  // per figure, so that a figure's bytes do not depend on how many were rendered before it.
+  const svg = renumberSvgIds(await view.toSVG());
   view.finalize();
   if (!svg.startsWith("<svg") || !/<(path|rect|text|line)\b/.test(svg)) {
     throw new Error("the figure rendered no marks");
   }
   return { svg, warnings };
+}
+
+/**
+ * Renumbers the ids an SVG defines in order of first appearance, per alphabetic stem
+ * ("clip183", "clip190" → "clip1", "clip2"), with every reference (`url(#…)`, `href="#…"`).
+ */
+export function renumberSvgIds(svg: string): string {
+  const renamed = new Map<string, string>();
+  const counters = new Map<string, number>();
+  for (const match of svg.matchAll(/\sid="([^"]+)"/g)) {
+    const id = match[1];
+    if (renamed.has(id)) continue;
+    const stem = id.replace(/\d+$/, "");
+    const next = (counters.get(stem) ?? 0) + 1;
+    counters.set(stem, next);
+    renamed.set(id, `${stem}${next}`);
+  }
+  if (renamed.size === 0) return svg;
+  return svg.replace(/(\sid=")([^"]+)(")|url\(#([^)]+)\)|(href=")#([^"]+)(")/g, (whole, ...g) => {
+    if (g[0] !== undefined) return renamed.has(g[1]) ? `${g[0]}${renamed.get(g[1])}${g[2]}` : whole;
+    if (g[3] !== undefined) return renamed.has(g[3]) ? `url(#${renamed.get(g[3])})` : whole;
+    if (g[4] !== undefined) {
+      return renamed.has(g[5]) ? `${g[4]}#${renamed.get(g[5])}${g[6]}` : whole;
+    }
+    return whole;
+  });
 }
 
 /** Rows as CSV with a header line; columns are the union of the rows' keys in first-seen order. */
