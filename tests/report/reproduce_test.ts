@@ -223,3 +223,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test("the registry holds one experiment per claim of the notes, C01 to C29, in order", () => {
+  const expected = Array.from({ length: 29 }, (_, i) => `C${String(i + 1).padStart(2, "0")}`);
+  deepStrictEqual(EXPERIMENTS.map((e) => e.id), expected);
+});
+
+Deno.test("the committed reports/ is the default run's output: every claim's files, and fast claims re-run byte-identical", async () => {
+  const committed = JSON.parse(await Deno.readTextFile("reports/summary.json")) as Summary;
+  deepStrictEqual(committed.claims.map((c) => c.id), EXPERIMENTS.map((e) => e.id));
+  for (const claim of committed.claims) {
+    strictEqual(claim.status, "ok", `${claim.id} crashed in the committed report`);
+    for (const suffix of [".csv", ".vl.json", ".svg"]) {
+      const info = await Deno.stat(`reports/${claim.id}${suffix}`);
+      check(info.size > 0, () => `reports/${claim.id}${suffix} is empty`);
+    }
+  }
+  // Re-run a few fast claims with the default seed and options: the committed files must be
+  // exactly what the current code writes, or the reference output is stale.
+  const fast = ["C01", "C02", "C13", "C21", "C23"];
+  const out = await scratchDir("reference-");
+  const result = await runDeno(reproduceArgs(out, ["--only", fast.join(",")]));
+  strictEqual(result.code, 0, `the re-run failed:\n${result.stderr}`);
+  for (const id of fast) {
+    for (const suffix of [".csv", ".vl.json", ".svg"]) {
+      strictEqual(
+        await Deno.readTextFile(join(out, `${id}${suffix}`)),
+        await Deno.readTextFile(`reports/${id}${suffix}`),
+        `reports/${id}${suffix} is stale: run deno task reproduce and commit reports/`,
+      );
+    }
+  }
+});
