@@ -33,7 +33,13 @@ import { rosenbrock } from "../problems/rosenbrock.ts";
 import { newton } from "../optim/newton.ts";
 import { createRandom } from "../random/random.ts";
 import type { Objective } from "../objective.ts";
-import { concatenated, layered, lineChart, type VegaLiteSpec } from "../report/specs.ts";
+import {
+  concatenated,
+  layered,
+  lineChart,
+  type VegaLiteSpec,
+  withColorScale,
+} from "../report/specs.ts";
 
 /** A run has reached the minimiser when ‖x − x*‖ ≤ this fraction of ‖x₀ − x*‖. */
 const TOLERANCE = 1e-6;
@@ -238,17 +244,7 @@ const METHOD_COLORS: Record<string, string> = {
 
 /** Gives a chart coloured by `method` the same colour per method in every panel. */
 function methodColors(spec: VegaLiteSpec): VegaLiteSpec {
-  const encoding = spec.encoding as Record<string, Record<string, unknown>>;
-  return {
-    ...spec,
-    encoding: {
-      ...encoding,
-      color: {
-        ...encoding.color,
-        scale: { domain: Object.keys(METHOD_COLORS), range: Object.values(METHOD_COLORS) },
-      },
-    },
-  };
+  return withColorScale(spec, Object.keys(METHOD_COLORS), { range: Object.values(METHOD_COLORS) });
 }
 
 /**

@@ -32,7 +32,7 @@ import { mlp } from "../nn/mlp.ts";
 import { networkObjective } from "../curvature/network_objective.ts";
 import { eigh } from "../solve/eigh.ts";
 import { createRandom, type Random } from "../random/random.ts";
-import { concatenated, lineChart, type VegaLiteSpec } from "../report/specs.ts";
+import { concatenated, lineChart, type VegaLiteSpec, withColorScale } from "../report/specs.ts";
 
 /** A run has terminated once ‖∇f‖ ≤ this fraction of ‖∇f(x₀)‖: what is left is rounding. */
 const TERMINATED = 1e-11;
@@ -145,18 +145,7 @@ function errorsOf(objective: Objective, x0: Float64Array, minimizer: Float64Arra
 
 /** Colours the cases in the given order (the same in every panel), with or without a legend. */
 function casesInOrder(spec: VegaLiteSpec, labels: string[], legend: boolean): VegaLiteSpec {
-  const encoding = spec.encoding as Record<string, Record<string, unknown>>;
-  return {
-    ...spec,
-    encoding: {
-      ...encoding,
-      color: {
-        ...encoding.color,
-        scale: { domain: labels },
-        ...(legend ? {} : { legend: null }),
-      },
-    },
-  };
+  return withColorScale(spec, labels, { legend });
 }
 
 /** Geometric mean. */

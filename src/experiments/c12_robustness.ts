@@ -40,6 +40,7 @@ import {
   lineChart,
   pointChart,
   type VegaLiteSpec,
+  withColorScale,
 } from "../report/specs.ts";
 
 /** The regularisation constant of both problems. */
@@ -362,20 +363,8 @@ export const c12: Experiment = {
 
     // Figure: Iris curves, and the sweeps of both problems.
     // One colour per method in every panel; the legend sits on the last panel.
-    const colored = (spec: VegaLiteSpec, legend: boolean): VegaLiteSpec => {
-      const encoding = spec.encoding as Record<string, Record<string, unknown>>;
-      return {
-        ...spec,
-        encoding: {
-          ...encoding,
-          color: {
-            ...encoding.color,
-            scale: { domain: methods },
-            ...(legend ? {} : { legend: null }),
-          },
-        },
-      };
-    };
+    const colored = (spec: VegaLiteSpec, legend: boolean): VegaLiteSpec =>
+      withColorScale(spec, methods, { legend });
     const sweepPanel = (problem: Problem, legend: boolean) => {
       const runRows = rows.filter((r) =>
         r.part === "run" && r.problem === problem.name &&

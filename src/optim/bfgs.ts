@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { CountedObjective, Optimizer } from "./types.ts";
+import type { CountedObjective, Optimizer, StepResult } from "./types.ts";
 import { OptionReader } from "./options.ts";
 import { strongWolfe } from "./line_search.ts";
 import { dot } from "../linalg/vector.ts";
@@ -131,6 +131,42 @@ export function quasiNewtonStep(
   };
 }
 
+/** The step result of a quasi-Newton method whose line search found no acceptable step. */
+export function lineSearchFailure<State>(
+  x: Float64Array,
+  value: number,
+  gradient: Float64Array,
+  state: State,
+): StepResult<State> {
+  return {
+    x,
+    value,
+    gradient,
+    state,
+    info: { stepLength: 0, failure: "line-search-failed", note: "no acceptable step along −H∇f" },
+  };
+}
+
+/**
+ * The secant pair s = x⁺ − x, y = ∇f⁺ − ∇f, and whether yᵀs is safely positive (above
+ * CURVATURE_FLOOR·‖y‖‖s‖), the condition for an update that keeps the estimate positive
+ * definite.
+ */
+export function secantPair(
+  x: Float64Array,
+  gradient: Float64Array,
+  next: { x: Float64Array; gradient: Float64Array },
+): { s: Float64Array; y: Float64Array; ys: number; curved: boolean } {
+  const n = x.length;
+  const s = new Float64Array(n), y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s[i] = next.x[i] - x[i];
+    y[i] = next.gradient[i] - gradient[i];
+  }
+  const ys = dot(y, s);
+  return { s, y, ys, curved: ys > CURVATURE_FLOOR * Math.sqrt(dot(y, y) * dot(s, s)) };
+}
+
 /** BFGS with a dense inverse-Hessian estimate. */
 export function bfgs(options: BfgsOptions = {}): Optimizer<BfgsState> {
   const read = new OptionReader("bfgs", options);
@@ -166,26 +202,9 @@ export function bfgs(options: BfgsOptions = {}): Optimizer<BfgsState> {
         restarts++;
         found = search();
       }
-      if (!found) {
-        return {
-          x,
-          value,
-          gradient,
-          state,
-          info: {
-            stepLength: 0,
-            failure: "line-search-failed",
-            note: "no acceptable step along −H∇f",
-          },
-        };
-      }
-      const s = new Float64Array(n), y = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        s[i] = found.x[i] - x[i];
-        y[i] = found.gradient[i] - gradient[i];
-      }
-      const ys = dot(y, s);
-      if (ys > CURVATURE_FLOOR * Math.sqrt(dot(y, y) * dot(s, s))) {
+      if (!found) return lineSearchFailure(x, value, gradient, state);
+      const { s, y, ys, curved } = secantPair(x, gradient, found);
+      if (curved) {
         if (updates === 0 && initialScaling) {
           const gamma = ys / dot(y, y);
           for (let i = 0; i < n * n; i++) H[i] *= gamma;

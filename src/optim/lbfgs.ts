@@ -9,7 +9,7 @@
 
 import type { Optimizer } from "./types.ts";
 import { OptionReader } from "./options.ts";
-import { quasiNewtonStep } from "./bfgs.ts";
+import { lineSearchFailure, quasiNewtonStep, secantPair } from "./bfgs.ts";
 import { dot } from "../linalg/vector.ts";
 
 /** Options of L-BFGS. */
@@ -28,8 +28,6 @@ export interface LbfgsState {
   /** Gradient changes yᵢ. */
   y: Float64Array[];
 }
-
-const CURVATURE_FLOOR = 1e-10;
 
 /** −H·g by the two-loop recursion. */
 function twoLoop(g: Float64Array, s: Float64Array[], y: Float64Array[]): Float64Array {
@@ -59,29 +57,12 @@ export function lbfgs(options: LbfgsOptions = {}): Optimizer<LbfgsState> {
     needs: [],
     init: () => ({ s: [], y: [] }),
     step(x, value, gradient, state, objective) {
-      const n = x.length;
       const direction = twoLoop(gradient, state.s, state.y);
       const found = quasiNewtonStep(objective, x, value, gradient, direction, false);
-      if (!found) {
-        return {
-          x,
-          value,
-          gradient,
-          state,
-          info: {
-            stepLength: 0,
-            failure: "line-search-failed",
-            note: "no acceptable step along −H∇f",
-          },
-        };
-      }
-      const s = new Float64Array(n), y = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        s[i] = found.x[i] - x[i];
-        y[i] = found.gradient[i] - gradient[i];
-      }
+      if (!found) return lineSearchFailure(x, value, gradient, state);
+      const { s, y, curved } = secantPair(x, gradient, found);
       let pairs = state;
-      if (dot(y, s) > CURVATURE_FLOOR * Math.sqrt(dot(y, y) * dot(s, s))) {
+      if (curved) {
         pairs = { s: [...state.s, s].slice(-memory), y: [...state.y, y].slice(-memory) };
       }
       return {

@@ -249,3 +249,27 @@ export function continuousHeatMap(
     },
   };
 }
+
+/**
+ * Fixes a chart's colour scale: the categories in `domain` get the same colour in every panel
+ * of a figure (from `range` when given), and `legend: false` hides the chart's legend (to show
+ * it once, on one panel).
+ */
+export function withColorScale(
+  spec: VegaLiteSpec,
+  domain: readonly string[],
+  options: { range?: readonly string[]; legend?: boolean } = {},
+): VegaLiteSpec {
+  const encoding = spec.encoding as Record<string, Record<string, unknown>>;
+  return {
+    ...spec,
+    encoding: {
+      ...encoding,
+      color: {
+        ...encoding.color,
+        scale: { domain: [...domain], ...(options.range ? { range: [...options.range] } : {}) },
+        ...(options.legend === false ? { legend: null } : {}),
+      },
+    },
+  };
+}
