@@ -146,7 +146,8 @@ export function hessianFree(options: HessianFreeOptions = {}): Optimizer<Hessian
       const Gd = G.matvec(best);
       const modelChange = dot(gradient, best) + 0.5 * dot(best, Gd);
       const rho = (bestValue - value) / modelChange;
-      if (!(rho >= 0.25)) damping *= boost;
+      // λ stays finite (from λ₀ near the largest double, a boost would overflow).
+      if (!(rho >= 0.25)) damping = Math.min(damping * boost, Number.MAX_VALUE);
       else if (rho > 0.75) damping *= drop;
       // 4. Backtracking line search on the chosen direction.
       const slope = dot(gradient, best);

@@ -672,3 +672,15 @@ Deno.test("minimize() gives matrixWithSpectrum quadratics the same answer by eve
     assertClose(run.x, reference, { atol: 1e-9 }, method);
   }
 });
+
+Deno.test("hessian-free from a damping near the largest double keeps λ finite and never throws", () => {
+  const { net, f } = network(3);
+  const run = minimize(f, net.initialParameters(2), {
+    method: "hessian-free",
+    initialDamping: 1e308,
+    maxIterations: 5,
+  });
+  // Row 0 is x₀, before any damping (NaN there); every iteration's λ is finite.
+  ok(run.trace.slice(1).every((row) => Number.isFinite(row.damping)), run.message);
+  ok(Number.isFinite(run.value) && run.x.every(Number.isFinite), run.message);
+});

@@ -530,3 +530,17 @@ Deno.test("cg() on a singular system with b outside A's range never reports conv
     40,
   );
 });
+
+Deno.test("cg() measures ‖b‖ without overflow, and rejects a tolerance rtol·‖b‖ that overflows, naming rtol", () => {
+  // ‖b‖ = √2·1e308 overflows a plain 2-norm; the scaled one is finite, and so is the tolerance.
+  // CG's own inner products rᵀr overflow there, which it reports as a status, not a success.
+  const big = cg([[2, 0], [0, 2]], [1e308, 1e308], { rtol: 1e-3 });
+  assertClose(big.tolerance, 1e-3 * Math.SQRT2 * 1e308, { rtol: 1e-15 });
+  strictEqual(big.status, "non-finite");
+  strictEqual(big.success, false);
+  assertThrowsWith(
+    () => cg([[2, 0], [0, 2]], [6, 8], { rtol: 1e308 }),
+    RangeError,
+    /options\.rtol·‖b‖ = 1e\+308·10 overflows/,
+  );
+});
