@@ -29,12 +29,20 @@ import { History, operatorArgument, type OperatorInput, rightHandSide } from "./
 import { powerIteration } from "./power_iteration.ts";
 
 /**
+ * Terms in a row without a new smallest residual after which a run stops as stagnated. A
+ * convergent series lowers the residual every term for a symmetric operator (by the factor ρ);
+ * a thousand terms without progress beyond rounding means the rest is out of its reach.
+ */
+const STAGNATION_TERMS = 1000;
+
+/**
  * How a Neumann run ended:
  * - `"converged"`: ‖b − Axₖ‖ ≤ max(rtol·‖b‖, atol);
  * - `"max-terms"`: `terms` terms summed without meeting the tolerance (ρ may be close to 1);
  * - `"stagnated"`: a term left the residual unchanged in floating point (A·rₖ/s is below the
- *   rounding of rₖ, as when s dwarfs A, or b lies in A's null space), so no later term can
- *   reduce it either (not with `divergence: "continue"`, which sums every term);
+ *   rounding of rₖ, as when s dwarfs A), or STAGNATION_TERMS terms in a row did not lower the
+ *   smallest residual so far by more than rounding (b has a part in A's null space, which no
+ *   term reduces); not with `divergence: "continue"`, which sums every term;
  * - `"diverged"`: the residual grew, which proves ρ(I − A/s) > 1 for a symmetric operator
  *   (see {@linkcode NeumannOptions.divergence});
  * - `"non-finite"`: a NaN or infinity appeared.
@@ -231,6 +239,7 @@ function runSeries(
   if (!(s > 0) || !Number.isFinite(s)) return finish("diverged"); // A looks like zero
   if (residualNorm <= tolerance) return finish("converged");
   const symmetric = op.structure !== "general";
+  let smallest = residualNorm, sinceSmallest = 0;
   const invS = 1 / s;
   while (terms < maxTerms) {
     // Candidate next residual rₖ₊₁ = rₖ − A·rₖ/s; its norm decides whether to add the term.
@@ -268,6 +277,16 @@ function runSeries(
       r[i] -= invS * ar[i];
     }
     terms++;
+    if (next < smallest * (1 - 4 * Number.EPSILON)) {
+      smallest = next;
+      sinceSmallest = 0;
+    } else if (++sinceSmallest >= STAGNATION_TERMS && stopOnDivergence) {
+      contraction = residualNorm > 0 ? next / residualNorm : 0;
+      residualNorm = next;
+      residualNorms.push(next);
+      status = "stagnated";
+      break;
+    }
     contraction = residualNorm > 0 ? next / residualNorm : 0;
     residualNorm = next;
     residualNorms.push(next);

@@ -10,6 +10,7 @@ import * as lib from "@secondorder/harness";
 import { KFAC_TARGETS } from "./kfac_targets.ts";
 import { OPTIM_TARGETS } from "./optim_targets.ts";
 import {
+  capNumber,
   edgeNumber,
   goodVector,
   hostile,
@@ -401,7 +402,10 @@ export const TARGETS: readonly FuzzTarget[] = [
         vectorArg(n),
         optionsArg(
           ["scale", "terms", "rtol"],
-          { scale: fc.oneof(fc.constant("auto"), edgeNumber, hostile) },
+          {
+            scale: fc.oneof(fc.constant("auto"), edgeNumber, hostile),
+            terms: fc.oneof(capNumber, hostile),
+          },
         ),
       )
     ),

@@ -5,7 +5,7 @@
 
 import fc from "fast-check";
 import { ok, strictEqual } from "node:assert/strict";
-import { denseOperator, linearOperator, neumann } from "@secondorder/harness";
+import { denseOperator, linearOperator, matrixWithSpectrum, neumann } from "@secondorder/harness";
 import { assertClose, assertThrowsWith, check } from "../_helpers/assert.ts";
 import { assertProperty } from "../_helpers/property.ts";
 import { inertiaCase, multiply, solveBySpectrum, spdCase } from "../_helpers/matrices.ts";
@@ -221,4 +221,28 @@ Deno.test("neumann() stops as stagnated when a term no longer changes the residu
   strictEqual(result.terms, 0);
   strictEqual(result.matvecs, 1);
   ok(result.x.every(Number.isFinite));
+});
+
+Deno.test("neumann() stops as stagnated when b has a part in A's null space that no term can reduce", () => {
+  // A = Q·diag(1, 0.5, 0.25, 0, 0)·Qᵀ: the series removes b's range part (ρ = 3/4 at s = 2), and
+  // the residual then stays at b's null-space part. For these seeds rounding keeps jittering it
+  // (the recurrence never repeats exactly), so only the rule of STAGNATION_TERMS = 1000 terms
+  // without a new smallest residual can stop the run, instead of summing 10⁷ useless terms.
+  for (const seed of [10, 28, 31, 34]) {
+    const { matrix, eigenvectors } = matrixWithSpectrum([1, 0.5, 0.25, 0, 0], { seed });
+    const b = [1, 2, 3, 4, 5];
+    const result = neumann(denseOperator(matrix, { structure: "symmetric" }), b, {
+      scale: 2,
+      terms: 1e7,
+      rtol: 1e-12,
+    });
+    strictEqual(result.status, "stagnated");
+    strictEqual(result.success, false);
+    check(result.terms > 1000 && result.terms <= 1300, () => `seed ${seed}: ${result.terms}`);
+    // What is left is b's component in the null space, spanned by q₄ and q₅ (to rounding).
+    const nullPart = Math.hypot(
+      ...[3, 4].map((k) => eigenvectors.reduce((s, row, i) => s + row[k] * b[i], 0)),
+    );
+    assertClose(result.residualNorm, nullPart, { rtol: 1e-12 }, `seed ${seed}`);
+  }
 });
