@@ -248,10 +248,10 @@ export const c01: Experiment = {
         `, so it is an optimum only when the Hessian is positive definite; with a zero ` +
         `eigenvalue the step is not defined (status "${singularStatus}").`,
       keyNumbers: {
+        worstErrorOverBound: worstPdErrorOverBound,
         positiveDefiniteCases: pdCases,
         positiveDefiniteSolvedInOneStep: pdOneStep,
         worstPositiveDefiniteRelativeError: worstPdError,
-        worstErrorOverBound: worstPdErrorOverBound,
         worstBestStepGapFromOne: worstAlphaGap,
         indefiniteCases,
         indefiniteLandedOnSaddle: indefiniteSaddles,

@@ -596,8 +596,8 @@ export const c03: Experiment = {
       verdict,
       explanation,
       keyNumbers: {
-        quadraticCases: kappas.length,
         gdReversingQuadratics: gdReversingCases,
+        quadraticCases: kappas.length,
         newtonReversalsOnQuadratics: quadraticNewtonReversals,
         newtonIterationsOnQuadratics: quadraticNewtonMaxIterations,
         smallestGdFirstStepStiffShare: worstGdStiffShare,

@@ -404,10 +404,10 @@ export const c04: Experiment = {
       verdict,
       explanation,
       keyNumbers: {
+        worstErrorOverBound,
         positiveDefiniteCases: cases,
         solvedInOneSweep: withinBound,
         worstRelativeErrorAfterOneSweep: worstError,
-        worstErrorOverBound,
         worstOrderSpreadOverBound,
         libraryAgainstLoopDifference: worstLibraryVsLoop,
         nonQuadraticsSolvedInOneSweep: nonQuadraticOneSweepSolved,

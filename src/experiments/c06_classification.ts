@@ -446,8 +446,8 @@ export const c06: Experiment = {
       `falling as they grow, and on ${finishedList(reg)} with C = ${C_VARIANT}.`;
 
     const keyNumbers: Record<string, number> = {
-      seeds,
       undampedFailedNoRegulariser: notes.undampedFailed,
+      seeds,
       undampedSingularNoRegulariser: notes.singular,
       indefiniteAtAdamPointNoRegulariser: notes.indefiniteAtStart,
       medianStepsToFailureNoRegulariser: median(notes.failureSteps),

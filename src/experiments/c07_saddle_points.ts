@@ -484,8 +484,8 @@ export const c07: Experiment = {
         `${list(descent)} (nearest final point ${fmt(descentMiss)} away). Saddle-free Newton ` +
         `and trust-region Newton-CG ${escapers}.`,
       keyNumbers: {
-        starts,
         pureNewtonAtSaddleMin: attracted,
+        starts,
         pureNewtonAtSaddle2D: pure[0],
         pureNewtonAtSaddle10D: pure[1],
         pureNewtonAtSaddleNetwork: pure[2],

@@ -229,8 +229,8 @@ export const c09: Experiment = {
         `${hPdDescent === hPositiveDefinite ? "" : "not "}downhill: positive definiteness is ` +
         `what makes the direction a descent direction.`,
       keyNumbers: {
-        points: gDirections,
         gaussNewtonDescentDirections: gDescent,
+        points: gDirections,
         boundSatisfied: boundHolds,
         smallestCosTimesCondition: worstBoundRatio,
         largestGaussNewtonCosine: largestGCos,

@@ -421,9 +421,9 @@ export const c10: Experiment = {
             `${fmt(smallestAscentAlpha)}.`
           : "."),
       keyNumbers: {
+        succeeded,
         descentDirections,
         searches,
-        succeeded,
         conditionMetAtAcceptedStep: conditionMet,
         largestReductions,
         exactBoundCases: rigorous,

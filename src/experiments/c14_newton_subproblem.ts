@@ -634,9 +634,9 @@ export const c14: Experiment = {
         fmt(growthSlope)
       }.`;
     const keyNumbers: Record<string, number> = {
+      largestSolutionSpread: spread,
       nullity,
       cgStarts: starts,
-      largestSolutionSpread: spread,
       worstBackwardError: worstBackward,
       worstModelValueGap: worstModelGap,
       smallestInconsistentResidualOverG: smallestResidual,
