@@ -229,19 +229,32 @@ export function oneOf<T extends string>(
 }
 
 /**
- * Checks that `value` is a plain options object (or undefined, which becomes `{}`). `name` is
- * the parameter's name in the error message (default "options").
+ * Checks that an options argument is an object (or undefined, read as {}). Given the `known`
+ * option names, an unknown key (a typo such as `tolerance` for `tol`) is a RangeError naming
+ * it and the known ones, instead of an option silently ignored.
  */
 export function optionsObject<T extends object>(
   where: string,
   value: T | undefined,
   name = "options",
+  known?: readonly string[],
 ): T {
   if (value === undefined) return {} as T;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new TypeError(
       `Cannot ${where}: ${name} is ${describe(value)}, expected an object or undefined`,
     );
+  }
+  if (known) {
+    for (const key of Object.keys(value)) {
+      if (!known.includes(key)) {
+        throw new RangeError(
+          `Cannot ${where}: ${name}.${key} is not an option; expected one of ${
+            known.map((k) => `"${k}"`).join(", ")
+          }`,
+        );
+      }
+    }
   }
   return value;
 }

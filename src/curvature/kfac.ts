@@ -259,7 +259,7 @@ export function dampingArguments(
   options: KfacDampingOptions | undefined,
   defaultMode: KfacDampingMode,
 ): { lambda: number; gamma: number; mode: KfacDampingMode; piCorrection: boolean } {
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["damping", "dampingMode", "piCorrection"]);
   const lambda = opts.damping === undefined
     ? 0
     : nonNegativeNumber(where, "options.damping", opts.damping);
@@ -421,7 +421,7 @@ export function kfacFactors(
 ): KfacFactors {
   const where = "compute the K-FAC factors";
   const f = networkObjectiveArgument(where, objective);
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["curvature", "seed"]);
   const curvature = opts.curvature === undefined
     ? "gauss-newton"
     : oneOf(where, "options.curvature", opts.curvature, KFAC_CURVATURES);

@@ -155,7 +155,7 @@ export function networkObjective(
       }, expected { inputs: number[][], targets: number[][] }`,
     );
   }
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["C"]);
   const C = opts.C === undefined ? undefined : positiveNumber(where, "options.C", opts.C);
   if (C !== undefined && !Number.isFinite(1 / C)) {
     // The regulariser's curvature 1/C enters the Hessian and Gauss-Newton operators.

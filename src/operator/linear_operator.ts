@@ -126,7 +126,7 @@ export function linearOperator(
       `Cannot create a linear operator: matvec is ${describe(matvec)}, expected a function`,
     );
   }
-  const opts = optionsObject("create a linear operator", options);
+  const opts = optionsObject("create a linear operator", options, "options", ["structure"]);
   const structure = opts.structure === undefined
     ? "general"
     : oneOf("create a linear operator", "options.structure", opts.structure, STRUCTURES);
@@ -223,7 +223,7 @@ export function denseOperator(
   options: DenseOperatorOptions = {},
 ): DenseOperator {
   const where = "create a dense operator";
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["structure"]);
   const { n, data } = readSquareMatrix(where, "matrix", matrix);
   const symmetric = isExactlySymmetric(n, data);
   let structure: Structure;

@@ -110,7 +110,7 @@ export function standardizeColumns(rows: number[][]): { means: number[]; deviati
  * ```
  */
 export async function irisDataset(options: IrisOptions = {}): Promise<LabelledDataset> {
-  const opts = optionsObject("load Iris", options);
+  const opts = optionsObject("load Iris", options, "options", ["standardize"]);
   const iris = await loadIris();
   const inputs = iris.getNumbers().map((row: number[]) => row.slice());
   const names: string[] = iris.getClasses();
@@ -146,7 +146,12 @@ export interface MnistOptions {
  */
 export async function mnistSubset(options: MnistOptions = {}): Promise<LabelledDataset> {
   const where = "load the MNIST subset";
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", [
+    "perClass",
+    "offset",
+    "downsample",
+    "seed",
+  ]);
   const perClass = integerInRange(where, "options.perClass", opts.perClass ?? 20, 1, 900);
   const offset = integerInRange(where, "options.offset", opts.offset ?? 0, 0, 900 - perClass);
   const factor = opts.downsample ?? 2;

@@ -297,7 +297,7 @@ export function nistProblem(name: NistProblemName): NistProblem {
     },
     objective(options: NistObjectiveOptions = {}): LeastSquaresObjective {
       const what = `build the ${chosen} objective`;
-      const opts = optionsObject(what, options);
+      const opts = optionsObject(what, options, "options", ["jacobian"]);
       const source = opts.jacobian === undefined
         ? "analytic"
         : oneOf(what, "options.jacobian", opts.jacobian, ["analytic", "finite-differences"]);
@@ -358,7 +358,7 @@ export function correctDigits(
     throw new TypeError(`Cannot ${where}: estimate is ${describe(estimate)}, expected a number`);
   }
   const reference = finiteNumber(where, "certified", certified);
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["maxDigits"]);
   const maxDigits = opts.maxDigits === undefined
     ? 11
     : finiteNumber(where, "options.maxDigits", opts.maxDigits, { min: 0, max: 17 });

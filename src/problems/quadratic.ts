@@ -61,7 +61,7 @@ export function quadraticObjective(
   options: QuadraticOptions = {},
 ): QuadraticObjective {
   const where = "build the quadratic objective";
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["b", "c"]);
   const { n, data } = readSquareMatrix(where, "matrix", matrix);
   if (!isExactlySymmetric(n, data)) {
     // Symmetrise entries that differ only by rounding; reject a genuinely asymmetric matrix.
@@ -167,7 +167,7 @@ export function matrixWithSpectrum(
   options: SpectrumOptions = {},
 ): MatrixWithSpectrum {
   const where = "build a matrix with a chosen spectrum";
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["seed", "axisAligned"]);
   const lambda = finiteVector(where, "eigenvalues", eigenvalues);
   const n = integerInRange(where, "eigenvalues.length", lambda.length, 1, 4096);
   const seed = opts.seed === undefined

@@ -56,7 +56,7 @@ export interface RosenbrockObjective extends Objective {
 export function rosenbrock(dim = 2, options: RosenbrockOptions = {}): RosenbrockObjective {
   const where = "build the Rosenbrock function";
   const n = integerInRange(where, "dim", dim, 2, 1 << 24);
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["a"]);
   const a = opts.a === undefined ? 100 : positiveNumber(where, "options.a", opts.a);
 
   const evaluate = (x: Float64Array, g: Float64Array | undefined): number => {

@@ -47,7 +47,7 @@ function checkObjective(where: string, objective: Objective): void {
 }
 
 function stepFor(where: string, options: FiniteDifferenceOptions | undefined, fallback: number) {
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["symmetrize", "step"]);
   return opts.step === undefined ? fallback : positiveNumber(where, "options.step", opts.step);
 }
 
@@ -122,7 +122,7 @@ export function hessianByGradientDifferences(
     point[j] = xj;
     for (let i = 0; i < n; i++) H[i][j] = (up[i] - down[i]) / (2 * h);
   }
-  if (optionsObject(where, options).symmetrize === false) {
+  if (optionsObject(where, options, "options", ["symmetrize", "step"]).symmetrize === false) {
     return requireFiniteMatrix(where, H, point);
   }
   for (let i = 0; i < n; i++) {

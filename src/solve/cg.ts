@@ -63,6 +63,22 @@ export type CgStatus =
   | "indefinite-preconditioner"
   | "non-finite";
 
+/** The option names of {@linkcode cg}. */
+const CG_OPTIONS: readonly string[] = [
+  "x0",
+  "rtol",
+  "atol",
+  "maxIterations",
+  "preconditioner",
+  "radius",
+  "negativeCurvature",
+  "verifyResidual",
+  "recordDirections",
+  "relativeProgress",
+  "relativeProgressTolerance",
+  "saveIterates",
+];
+
 /** Options of {@linkcode cg}. */
 export interface CgOptions {
   /** The starting point. Default: zero. */
@@ -219,7 +235,7 @@ export function cg(
   const op = operatorArgument(where, "A", A);
   const n = op.dim;
   const rhs = rightHandSide(where, "b", b, n);
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", CG_OPTIONS);
   const rtol = opts.rtol === undefined ? 1e-5 : nonNegativeNumber(where, "options.rtol", opts.rtol);
   const atol = opts.atol === undefined ? 0 : nonNegativeNumber(where, "options.atol", opts.atol);
   const maxIterations = opts.maxIterations === undefined

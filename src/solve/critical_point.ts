@@ -96,7 +96,10 @@ export function classifyCriticalPoint(
   const where = "classify the critical point";
   const op = operatorArgument(where, "A", A);
   const n = op.dim;
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", [
+    "zeroTolerance",
+    "gradientTolerance",
+  ]);
   const zeroTolerance = opts.zeroTolerance === undefined
     ? 10 * n * Number.EPSILON
     : finiteNumber(where, "options.zeroTolerance", opts.zeroTolerance, { min: 0, max: 1 });

@@ -66,7 +66,7 @@ export function hutchinsonTrace(
   const where = "estimate the trace";
   const op = operatorArgument(where, "A", A);
   const n = op.dim;
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["samples", "seed", "distribution"]);
   const samples = opts.samples === undefined
     ? 100
     : integerInRange(where, "options.samples", opts.samples, 2, MAX_SAMPLES);

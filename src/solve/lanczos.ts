@@ -255,7 +255,14 @@ export function lanczos(A: OperatorInput, options: LanczosOptions = {}): Lanczos
   const where = "run lanczos";
   const op = operatorArgument(where, "A", A);
   const n = op.dim;
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", [
+    "k",
+    "which",
+    "maxSteps",
+    "tol",
+    "seed",
+    "start",
+  ]);
   const k = opts.k === undefined
     ? Math.min(6, n)
     : integerInRange(where, "options.k", opts.k, 1, n);

@@ -151,7 +151,15 @@ export function neumann(
   const op = operatorArgument(where, "A", A);
   const n = op.dim;
   const rhs = rightHandSide(where, "b", b, n);
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", [
+    "scale",
+    "safetyFactor",
+    "terms",
+    "rtol",
+    "atol",
+    "divergence",
+    "seed",
+  ]);
   const maxTerms = opts.terms === undefined
     ? 100
     : integerInRange(where, "options.terms", opts.terms, 0);

@@ -65,7 +65,7 @@ export function powerIteration(
   const where = "run power iteration";
   const op = operatorArgument(where, "A", A);
   const n = op.dim;
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", ["maxIterations", "tol", "seed", "start"]);
   const maxIterations = opts.maxIterations === undefined
     ? 1000
     : integerInRange(where, "options.maxIterations", opts.maxIterations, 1);

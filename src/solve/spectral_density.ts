@@ -92,7 +92,14 @@ export function spectralDensity(
   const where = "estimate the spectral density";
   const op = operatorArgument(where, "A", A);
   const n = op.dim;
-  const opts = optionsObject(where, options);
+  const opts = optionsObject(where, options, "options", [
+    "steps",
+    "samples",
+    "seed",
+    "gridPoints",
+    "sigma",
+    "range",
+  ]);
   const steps = Math.min(
     n,
     opts.steps === undefined ? 30 : integerInRange(where, "options.steps", opts.steps, 1, 100_000),
