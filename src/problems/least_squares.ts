@@ -192,7 +192,7 @@ export function leastSquares(spec: LeastSquaresSpec): LeastSquaresObjective {
   let jacobianCache: { x: Float64Array; J: Float64Array } | undefined;
   const samePoint = (a: Float64Array, b: Float64Array) => {
     for (let i = 0; i < n; i++) {
-      if (a[i] !== b[i] || Object.is(a[i], -0) !== Object.is(b[i], -0)) return false;
+      if (!Object.is(a[i], b[i])) return false; // tells −0 from 0, as a model may
     }
     return true;
   };

@@ -283,10 +283,11 @@ export function cg(
     matvecs++;
     for (let i = 0; i < n; i++) r[i] = rhs[i] - ap[i];
   }
-  const tolerance = Math.max(rtol * scaledNorm(rhs), atol);
+  const rhsNorm = norm2(rhs); // scaled (as LAPACK's dnrm2): finite for any finite b
+  const tolerance = Math.max(rtol * rhsNorm, atol);
   if (!Number.isFinite(tolerance)) {
     throw new RangeError(
-      `Cannot ${where}: options.rtol·‖b‖ = ${rtol}·${scaledNorm(rhs)} overflows, expected a ` +
+      `Cannot ${where}: options.rtol·‖b‖ = ${rtol}·${rhsNorm} overflows, expected a ` +
         `finite tolerance max(rtol·‖b‖, atol)`,
     );
   }
@@ -504,16 +505,6 @@ export function cg(
     directions,
     savedIterates,
   };
-}
-
-/** ‖v‖₂ computed with scaling, so that entries near the largest double do not overflow it. */
-function scaledNorm(v: Float64Array): number {
-  let scale = 0;
-  for (let i = 0; i < v.length; i++) scale = Math.max(scale, Math.abs(v[i]));
-  if (scale === 0 || !Number.isFinite(scale)) return scale;
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += (v[i] / scale) ** 2;
-  return scale * Math.sqrt(s);
 }
 
 /**

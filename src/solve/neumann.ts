@@ -285,19 +285,16 @@ function runSeries(
       r[i] -= invS * ar[i];
     }
     terms++;
+    contraction = residualNorm > 0 ? next / residualNorm : 0;
+    residualNorm = next;
+    residualNorms.push(next);
     if (next < smallest * (1 - 4 * Number.EPSILON)) {
       smallest = next;
       sinceSmallest = 0;
     } else if (++sinceSmallest >= STAGNATION_TERMS && stopOnDivergence) {
-      contraction = residualNorm > 0 ? next / residualNorm : 0;
-      residualNorm = next;
-      residualNorms.push(next);
       status = "stagnated";
       break;
     }
-    contraction = residualNorm > 0 ? next / residualNorm : 0;
-    residualNorm = next;
-    residualNorms.push(next);
     if (!diverged && residualNorm <= tolerance) {
       status = "converged";
       break;
