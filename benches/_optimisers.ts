@@ -229,6 +229,12 @@ class Counter {
     this.gradients += gradients;
     if (this.values + this.gradients > EVALUATION_BUDGET) throw new Stop();
   }
+  /** Records a value seen; with a target, ends the run (by the sentinel) once f reaches it. */
+  observe(f: number, target?: number): number {
+    this.best = Math.min(this.best, f);
+    if (target !== undefined && f <= target) throw new Stop();
+    return f;
+  }
   record(method: string, reached: boolean): RunRecord {
     return {
       method,
@@ -266,9 +272,7 @@ export function runUncmin(p: OptimisationProblem): RunRecord {
     numeric.uncmin(
       (x: number[]) => {
         counter.spend(1, 0);
-        const f = safeValue(p, x);
-        counter.best = Math.min(counter.best, f);
-        return f;
+        return counter.observe(safeValue(p, x));
       },
       Array.from(p.x0),
       1e-300,
@@ -294,14 +298,10 @@ export function runFminConjugateGradient(p: OptimisationProblem): RunRecord {
   try {
     fmin.conjugateGradient(
       (x, gradient) => {
-        counter.values++;
-        counter.gradients++;
-        const f = safeValue(p, x);
+        counter.spend(1, 1);
         const g = safeGradient(p, x);
         for (let i = 0; i < g.length; i++) gradient[i] = g[i];
-        counter.best = Math.min(counter.best, f);
-        if (f <= p.target) throw new Stop();
-        return f;
+        return counter.observe(safeValue(p, x), p.target);
       },
       Array.from(p.x0),
       { maxIterations: BUDGET },
@@ -318,11 +318,8 @@ export function runFminNelderMead(p: OptimisationProblem): RunRecord {
   try {
     fmin.nelderMead(
       (x) => {
-        counter.values++;
-        const f = safeValue(p, x);
-        counter.best = Math.min(counter.best, f);
-        if (f <= p.target) throw new Stop();
-        return f;
+        counter.spend(1, 0);
+        return counter.observe(safeValue(p, x), p.target);
       },
       Array.from(p.x0),
       { maxIterations: BUDGET },
