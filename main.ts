@@ -11,7 +11,7 @@
 
 import { parseArgs } from "node:util";
 import { EXPERIMENTS } from "./src/experiments/registry.ts";
-import type { Experiment } from "./src/experiments/experiment.ts";
+import type { RunnableExperiment as Experiment } from "./src/experiments/legacy.ts";
 import { reproduce } from "./src/report/reproduce.ts";
 import { formatNumber } from "./src/report/html.ts";
 
@@ -166,11 +166,13 @@ async function run(args: string[], experiments: readonly Experiment[]): Promise<
   const width = Math.max(7, ...summary.claims.map((c) => (c.verdict ?? "error").length));
   console.log(`claim  ${"verdict".padEnd(width)}  key number`);
   for (const c of summary.claims) {
-    const key = c.keyNumbers ? Object.entries(c.keyNumbers)[0] : undefined;
+    const key = c.keyNumbers?.[0];
     const verdict = c.status === "error" ? "error" : c.verdict ?? "error";
     console.log(
       `${c.id.padEnd(5)}  ${verdict.padEnd(width)}  ${
-        key ? `${key[0]} = ${formatNumber(key[1])}` : c.error?.split("\n")[0] ?? ""
+        key
+          ? `${key.label}: ${formatNumber(key.value)}${key.unit ? ` ${key.unit}` : ""}`
+          : c.error?.split("\n")[0] ?? ""
       }`,
     );
   }

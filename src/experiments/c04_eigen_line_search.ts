@@ -20,7 +20,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt } from "./common.ts";
 import { distance, runSteps } from "./stepping.ts";
 import { matrixWithSpectrum, quadraticObjective } from "../problems/quadratic.ts";

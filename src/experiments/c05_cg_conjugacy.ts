@@ -13,7 +13,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt } from "./common.ts";
 import { denseOperator } from "../operator/linear_operator.ts";
 import { matrixWithSpectrum } from "../problems/quadratic.ts";

@@ -21,7 +21,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt } from "./common.ts";
 import { distance, median, runSteps, type SteppedRun } from "./stepping.ts";
 import type { Objective } from "../objective.ts";

@@ -19,7 +19,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt } from "./common.ts";
 import { bfgs } from "../optim/bfgs.ts";
 import { countedObjective, newCounter } from "../optim/counting.ts";

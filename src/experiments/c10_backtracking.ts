@@ -28,7 +28,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt, randomDatasetFor } from "./common.ts";
 import type { Objective } from "../objective.ts";
 import { matrixWithSpectrum, quadraticObjective } from "../problems/quadratic.ts";

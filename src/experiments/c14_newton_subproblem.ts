@@ -23,7 +23,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt } from "./common.ts";
 import { mlp } from "../nn/mlp.ts";
 import { type NetworkObjective, networkObjective } from "../curvature/network_objective.ts";

@@ -16,7 +16,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt, randomRegression } from "./common.ts";
 import { mlp, type Network } from "../nn/mlp.ts";
 import { type NetworkObjective, networkObjective } from "../curvature/network_objective.ts";

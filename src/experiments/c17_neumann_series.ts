@@ -15,7 +15,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt } from "./common.ts";
 import { note002Problem } from "./c15_cg_positive_definite.ts";
 import { denseOperator } from "../operator/linear_operator.ts";

@@ -15,7 +15,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt, randomDatasetFor } from "./common.ts";
 import { mlp, type MlpSpec } from "../nn/mlp.ts";
 import { type Dataset, networkObjective } from "../curvature/network_objective.ts";

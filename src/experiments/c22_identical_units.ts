@@ -10,7 +10,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt, gradientDescent } from "./common.ts";
 import { mlp, type Network } from "../nn/mlp.ts";
 import { networkObjective } from "../curvature/network_objective.ts";

@@ -12,7 +12,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt, gradientDescent } from "./common.ts";
 import { matrixWithSpectrum, quadraticObjective } from "../problems/quadratic.ts";
 import { createRandom } from "../random/random.ts";

@@ -15,7 +15,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt } from "./common.ts";
 import { momentum } from "../optim/momentum.ts";
 import { countedObjective, newCounter } from "../optim/counting.ts";

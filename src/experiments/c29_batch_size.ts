@@ -15,7 +15,8 @@
  * @module
  */
 
-import type { Experiment, Row } from "./experiment.ts";
+import type { Row } from "./experiment.ts";
+import type { LegacyExperiment as Experiment } from "./legacy.ts";
 import { fmt } from "./common.ts";
 import { trainOnMiniBatches } from "./minibatch_training.ts";
 import { mlp } from "../nn/mlp.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Experiment } from "./experiment.ts";
+import type { RunnableExperiment } from "./legacy.ts";
 import { c01 } from "./c01_newton_one_step.ts";
 import { c02 } from "./c02_hessian_symmetry.ts";
 import { c03 } from "./c03_newton_valley.ts";
@@ -36,7 +36,7 @@ import { c28 } from "./c28_minibatch_variance.ts";
 import { c29 } from "./c29_batch_size.ts";
 
 /** The experiments, sorted by claim id. Each module adds one line here. */
-export const EXPERIMENTS: readonly Experiment[] = [
+export const EXPERIMENTS: readonly RunnableExperiment[] = [
   c01,
   c02,
   c03,

@@ -34,6 +34,9 @@ section.claim { background: white; border: 1px solid #dde1e7; border-radius: 8px
 .v-refuted { background: #fee2e2; color: #7f1d1d; }
 .v-error { background: #1f2937; color: #fff; }
 .explanation { margin: 8px 0 12px; }
+.quote { margin: 0 0 10px; padding: 6px 14px; border-left: 4px solid #94a3b8; background: #f8fafc; white-space: pre-wrap; }
+.quote footer { margin-top: 4px; }
+.refinement { margin: 8px 0 12px; }
 figure { margin: 10px 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
 .numbers td:last-child { font-family: ui-monospace, monospace; }
@@ -65,6 +68,11 @@ export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/** A key number with its unit, for the page. */
+function formatKeyNumber(k: { value: number; unit?: string }): string {
+  return `${formatNumber(k.value)}${k.unit ? ` ${escapeHtml(k.unit)}` : ""}`;
+}
+
 /** Options of {@linkcode renderIndexHtml}. */
 export interface IndexOptions {
   /** The SVG of each claim that has one, by claim id. */
@@ -77,10 +85,10 @@ export interface IndexOptions {
 export function renderIndexHtml(summary: Summary, options: IndexOptions): string {
   const { counts } = summary;
   const rows = summary.claims.map((c) => {
-    const key = c.keyNumbers ? Object.entries(c.keyNumbers)[0] : undefined;
+    const key = c.keyNumbers?.[0];
     return `<tr><td><a href="#${c.id}">${c.id}</a></td><td>${escapeHtml(c.title)}</td>` +
       `<td>${badge(c)}</td><td>${
-        key ? `${escapeHtml(key[0])} = ${formatNumber(key[1])}` : ""
+        key ? `${escapeHtml(key.label)}: ${formatKeyNumber(key)}` : ""
       }</td></tr>`;
   }).join("\n");
   const sections = summary.claims.map((c) => renderClaim(c, options.figures.get(c.id))).join("\n");
@@ -133,9 +141,14 @@ export function namespaceSvgIds(svg: string, prefix: string): string {
 }
 
 function renderClaim(c: ClaimSummary, svg: string | undefined): string {
+  const quote = c.quote
+    ? `<blockquote class="quote">${escapeHtml(c.quote.text)}<footer class="meta">note ${
+      escapeHtml(c.quote.note)
+    }, lines ${c.quote.lines[0]}–${c.quote.lines[1]}</footer></blockquote>\n`
+    : "";
   const head = `<section class="claim" id="${c.id}">
 <h2>${c.id}. ${escapeHtml(c.title)} ${badge(c)}</h2>
-<p class="statement">${escapeHtml(c.claim)} <span class="meta">(note ${
+${quote}<p class="statement">${escapeHtml(c.claim)} <span class="meta">(note ${
     escapeHtml(c.note)
   })</span></p>`;
   if (c.status === "error") {
@@ -144,11 +157,17 @@ function renderClaim(c: ClaimSummary, svg: string | undefined): string {
 <div class="error">${escapeHtml(c.error ?? "unknown error")}</div>
 </section>`;
   }
-  const numbers = Object.entries(c.keyNumbers ?? {}).map(([name, value]) =>
-    `<tr><td>${escapeHtml(name)}</td><td>${formatNumber(value)}</td></tr>`
+  const numbers = (c.keyNumbers ?? []).map((k) =>
+    `<tr><td>${escapeHtml(k.label)}</td><td>${formatKeyNumber(k)}</td></tr>`
   ).join("");
+  const refinement = c.refinement
+    ? `<p class="refinement"><strong>Refinement:</strong> ${escapeHtml(c.refinement.statement)} ${
+      badge({ ...c, verdict: c.refinement.verdict })
+    } ${escapeHtml(c.refinement.explanation)}</p>\n`
+    : "";
   return `${head}
 <p class="explanation">${escapeHtml(c.explanation ?? "")}</p>
+${refinement}
 <figure>${svg ? namespaceSvgIds(svg, c.id) : ""}</figure>
 <table class="numbers"><thead><tr><th>key number</th><th>value</th></tr></thead><tbody>${numbers}</tbody></table>
 <p class="links">Data: <a href="${c.id}.csv">${c.id}.csv</a> (${c.rowCount ?? 0} rows) ` +

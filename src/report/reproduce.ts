@@ -10,7 +10,13 @@
  */
 
 import { join } from "node:path";
-import { type Experiment, type ExperimentResult, VERDICTS } from "../experiments/experiment.ts";
+import { type Decision, type ExperimentContext, VERDICTS } from "../experiments/experiment.ts";
+import {
+  type ExperimentResult,
+  isStaged,
+  type RunnableExperiment as Experiment,
+} from "../experiments/legacy.ts";
+import type { VegaLiteSpec } from "./specs.ts";
 import { renderSvg, toCsv } from "./render.ts";
 import { buildSummary, type ClaimSummary, compareClaimIds, type Summary } from "./summary.ts";
 import { renderIndexHtml } from "./html.ts";
@@ -46,33 +52,97 @@ export interface ReproduceOutcome {
   files: string[];
 }
 
-/** Checks an experiment's result; returns a description of the first problem, if any. */
-export function resultProblem(result: ExperimentResult): string | undefined {
-  if (result === null || typeof result !== "object") return "the experiment returned no result";
-  if (!VERDICTS.includes(result.verdict)) {
-    return `verdict is ${JSON.stringify(result.verdict)}, expected one of ${VERDICTS.join(" | ")}`;
+/** What one experiment produced, whichever its shape. */
+export interface ExperimentOutcome {
+  /** The CSV rows. */
+  rows: ExperimentResult["rows"];
+  /** The figure. */
+  spec: VegaLiteSpec;
+  /** The verdict, its explanation and key numbers. */
+  decision: Decision;
+  /** Wall-clock numbers for timings.json. */
+  timings?: Record<string, number>;
+}
+
+/** Runs one experiment, of either shape: measure, then decide, table and figure. */
+export async function runExperiment(
+  experiment: Experiment,
+  context: ExperimentContext,
+): Promise<ExperimentOutcome> {
+  if (!isStaged(experiment)) return fromLegacy(await experiment.run(context));
+  const measurement = await experiment.measure(context);
+  return {
+    decision: experiment.decide(measurement),
+    rows: experiment.table(measurement),
+    spec: experiment.figure(measurement),
+    timings: experiment.timings?.(measurement),
+  };
+}
+
+function fromLegacy(result: ExperimentResult): ExperimentOutcome {
+  if (result === null || typeof result !== "object") {
+    return { rows: [], spec: {} as VegaLiteSpec, decision: undefined as unknown as Decision };
   }
-  if (typeof result.explanation !== "string" || result.explanation.trim() === "") {
+  return {
+    rows: result.rows,
+    spec: result.spec,
+    decision: {
+      verdict: result.verdict,
+      explanation: result.explanation,
+      keyNumbers: Object.entries(result.keyNumbers ?? {}).map(([label, value]) => ({
+        label,
+        value,
+      })),
+    },
+  };
+}
+
+/** Checks an experiment's outcome; returns a description of the first problem, if any. */
+export function outcomeProblem(outcome: ExperimentOutcome): string | undefined {
+  const { decision } = outcome;
+  if (decision === null || typeof decision !== "object") return "the experiment decided nothing";
+  if (!VERDICTS.includes(decision.verdict)) {
+    return `verdict is ${JSON.stringify(decision.verdict)}, expected one of ${
+      VERDICTS.join(" | ")
+    }`;
+  }
+  if (typeof decision.explanation !== "string" || decision.explanation.trim() === "") {
     return "the explanation is empty";
   }
-  if (!Array.isArray(result.rows) || result.rows.length === 0) {
+  if (decision.refinement) {
+    if (!VERDICTS.includes(decision.refinement.verdict)) {
+      return `the refinement's verdict is ${JSON.stringify(decision.refinement.verdict)}`;
+    }
+    if (!decision.refinement.statement?.trim() || !decision.refinement.explanation?.trim()) {
+      return "the refinement needs a statement and an explanation";
+    }
+  }
+  if (!Array.isArray(outcome.rows) || outcome.rows.length === 0) {
     return "the experiment returned no rows";
   }
-  for (const [i, row] of result.rows.entries()) {
+  for (const [i, row] of outcome.rows.entries()) {
     for (const [key, value] of Object.entries(row)) {
       const ok = value === null || typeof value === "string" || typeof value === "boolean" ||
         typeof value === "number";
       if (!ok) return `rows[${i}].${key} is not a string, number, boolean or null`;
     }
   }
-  const numbers = Object.entries(result.keyNumbers ?? {});
+  const numbers = decision.keyNumbers ?? [];
   if (numbers.length === 0) return "the experiment returned no key numbers";
-  for (const [name, value] of numbers) {
+  for (const { label, value } of numbers) {
+    if (typeof label !== "string" || label.trim() === "") return "a key number has no label";
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      return `key number ${name} is ${value}, expected a finite number`;
+      return `key number "${label}" is ${value}, expected a finite number`;
     }
   }
-  if (result.spec === null || typeof result.spec !== "object") return "the figure spec is missing";
+  for (const [name, value] of Object.entries(outcome.timings ?? {})) {
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      return `timing ${name} is ${value}, expected a finite number`;
+    }
+  }
+  if (outcome.spec === null || typeof outcome.spec !== "object") {
+    return "the figure spec is missing";
+  }
   return undefined;
 }
 
@@ -105,6 +175,7 @@ export async function reproduce(
   const figures = new Map<string, string>();
   const files: [string, string][] = [];
   const timings: Record<string, number> = {};
+  const measuredTimes: Record<string, number> = {};
   const crashed: string[] = [];
   const started = performance.now();
 
@@ -121,28 +192,36 @@ export async function reproduce(
     };
     let entry: ClaimSummary;
     try {
-      const result = await experiment.run({
+      const context = {
         seed: options.seed,
         quick: options.quick,
-        progress: (fraction, label) => options.onProgress?.(experiment, fraction, label),
-      });
-      const problem = resultProblem(result);
+        progress: (fraction: number, label?: string) =>
+          options.onProgress?.(experiment, fraction, label),
+      };
+      const outcome = await runExperiment(experiment, context);
+      const problem = outcomeProblem(outcome);
       if (problem) throw new Error(`invalid result: ${problem}`);
-      const figure = await renderSvg(result.spec);
-      const csv = await toCsv(result.rows);
+      const figure = await renderSvg(outcome.spec);
+      const csv = await toCsv(outcome.rows);
       files.push(
         [`${experiment.id}.csv`, csv],
-        [`${experiment.id}.vl.json`, `${JSON.stringify(result.spec, null, 2)}\n`],
+        [`${experiment.id}.vl.json`, `${JSON.stringify(outcome.spec, null, 2)}\n`],
         [`${experiment.id}.svg`, figure.svg],
       );
       figures.set(experiment.id, figure.svg);
+      const { decision } = outcome;
+      for (const [name, value] of Object.entries(outcome.timings ?? {})) {
+        measuredTimes[`${experiment.id}.${name}`] = value;
+      }
       entry = {
         ...base,
+        ...(isStaged(experiment) ? { quote: experiment.quote } : {}),
         status: "ok",
-        verdict: result.verdict,
-        explanation: result.explanation,
-        keyNumbers: result.keyNumbers,
-        rowCount: result.rows.length,
+        verdict: decision.verdict,
+        explanation: decision.explanation,
+        keyNumbers: decision.keyNumbers.map((k) => ({ ...k })),
+        ...(decision.refinement ? { refinement: { ...decision.refinement } } : {}),
+        rowCount: outcome.rows.length,
         ...(figure.warnings.length ? { warnings: figure.warnings } : {}),
       };
     } catch (error) {
@@ -201,6 +280,7 @@ export async function reproduce(
         JSON.stringify(
           {
             seconds: timings,
+            ...(Object.keys(measuredTimes).length ? { measured: measuredTimes } : {}),
             totalSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
           },
           null,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Verdict } from "../experiments/experiment.ts";
+import type { KeyNumber, Quote, Refinement, Verdict } from "../experiments/experiment.ts";
 
 /** One claim's entry in `summary.json`. */
 export interface ClaimSummary {
@@ -14,16 +14,20 @@ export interface ClaimSummary {
   title: string;
   /** The note the claim comes from. */
   note: string;
-  /** The claim's statement. */
+  /** The claim's statement, in the project's words. */
   claim: string;
+  /** The note's passage the verdict judges, verbatim (experiments that quote their note). */
+  quote?: Quote;
   /** "ok" when the experiment ran and produced a figure, "error" when it crashed. */
   status: "ok" | "error";
   /** The verdict (status "ok" only). */
   verdict?: Verdict;
   /** The explanation quoting the measured numbers (status "ok" only). */
   explanation?: string;
-  /** The key numbers (status "ok" only). */
-  keyNumbers?: Record<string, number>;
+  /** The key numbers, headline first, each with a label and unit (status "ok" only). */
+  keyNumbers?: KeyNumber[];
+  /** A refined statement tested beside the quoted claim, with its own verdict. */
+  refinement?: Refinement;
   /** Number of data rows written to the CSV. */
   rowCount?: number;
   /** The error message (status "error" only). */

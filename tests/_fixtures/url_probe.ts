@@ -10,6 +10,7 @@
 import { createRandom, type Method, minimize, mlp, networkObjective } from "../../mod.ts";
 import { METHODS } from "../../src/optim/methods.ts";
 import { EXPERIMENTS } from "../../src/experiments/registry.ts";
+import { runExperiment } from "../../src/report/reproduce.ts";
 
 /** The claims whose experiments the probe runs (quick mode; fast and free of external data). */
 export const PROBED_CLAIMS: readonly string[] = ["C01", "C02", "C05", "C08", "C23", "C28"];
@@ -48,7 +49,7 @@ export async function probe(): Promise<Record<string, unknown>> {
   }
   const experiments: Record<string, unknown> = {};
   for (const experiment of EXPERIMENTS.filter((e) => PROBED_CLAIMS.includes(e.id))) {
-    experiments[experiment.id] = await experiment.run({
+    experiments[experiment.id] = await runExperiment(experiment, {
       seed: 7,
       quick: true,
       progress: () => {},

@@ -10,7 +10,7 @@ import { deepStrictEqual, notStrictEqual, strictEqual } from "node:assert/strict
 import { join } from "node:path";
 import { main } from "../../main.ts";
 import { EXPERIMENTS } from "../../src/experiments/registry.ts";
-import type { Experiment } from "../../src/experiments/experiment.ts";
+import type { RunnableExperiment as Experiment } from "../../src/experiments/legacy.ts";
 import { VERDICTS } from "../../src/experiments/experiment.ts";
 import { renderSvg } from "../../src/report/render.ts";
 import type { Summary } from "../../src/report/summary.ts";
@@ -87,7 +87,7 @@ Deno.test("reproduce --quick gives every claim a verdict, key numbers and a figu
     strictEqual(claim.status, "ok", `${claim.id} crashed: ${claim.error}`);
     check(VERDICTS.includes(claim.verdict!), () => `${claim.id}: verdict ${claim.verdict}`);
     check((claim.explanation ?? "").length > 20, () => `${claim.id}: explanation too short`);
-    check(Object.keys(claim.keyNumbers ?? {}).length > 0, () => `${claim.id}: no key numbers`);
+    check((claim.keyNumbers ?? []).length > 0, () => `${claim.id}: no key numbers`);
     const spec = JSON.parse(await Deno.readTextFile(join(a, `${claim.id}.vl.json`)));
     const { svg } = await renderSvg(spec);
     strictEqual(svg, await Deno.readTextFile(join(a, `${claim.id}.svg`)), `${claim.id}.svg`);
