@@ -40,10 +40,14 @@ export type Curvature = "hessian" | "gaussNewton" | "kfac";
  * - `"step-rejected"`: a damped or trust-region method could not find an acceptable step
  *   even at its largest damping or smallest radius;
  * - `"singular"`: an undamped method met a singular (or indefinite, for Cholesky) system and
- *   was told not to fall back to damping.
+ *   was told not to fall back to damping;
+ * - `"stalled"`: progress became too small to continue (tiny steps, no change in f) while no
+ *   convergence test holds: neither the first-order test nor the local model's prediction that
+ *   no significant decrease remains. `success` is false.
  */
 export type Status =
   | "converged"
+  | "stalled"
   | "max-iterations"
   | "line-search-failed"
   | "non-finite"
@@ -81,7 +85,13 @@ export interface StepInfo {
   /** Ratio of actual to predicted reduction (damped and trust-region methods). */
   rho?: number;
   /** Set when the step hit trouble that should end the run (reported as the run's status). */
-  failure?: "line-search-failed" | "non-finite" | "step-rejected" | "singular";
+  failure?: "line-search-failed" | "non-finite" | "step-rejected" | "singular" | "stalled";
+  /**
+   * The decrease of f that the method's local model predicted for the step it proposed
+   * (m(0) − m(d) ≥ 0; for a rejected step, the last one proposed). The driver reads a tiny
+   * change of f as convergence only when this prediction is tiny too (MINPACK's ftol test).
+   */
+  predictedReduction?: number;
   /** A human-readable note about the step (for example "fell back to damping λ = 1e-3"). */
   note?: string;
   /**
@@ -91,9 +101,11 @@ export interface StepInfo {
    */
   extraGradientEquivalents?: number;
   /**
-   * Set when the method finds it cannot make further progress at floating-point precision, as
-   * when the model's predicted decrease is below the rounding error of f (MINPACK's ftol test);
-   * the run then ends as "converged", with `note` saying why.
+   * Set only when one of the method's own convergence tests holds: a first-order test, or the
+   * local model predicting no significant further decrease (MINPACK's ftol and gtol tests, the
+   * Newton decrement at f's rounding level). The run then ends as "converged", with `note`
+   * quoting the numbers. A step that is merely tiny (damped, backtracked or shrunk) never sets
+   * it: that is `failure: "stalled"`.
    */
   converged?: boolean;
 }
