@@ -193,7 +193,9 @@ export interface RunRecord {
 export function methodLabel(options: MinimizeOptions): string {
   return options.method === "gauss-newton" && "solver" in options && options.solver
     ? `gauss-newton (${options.solver})`
-    : options.method;
+    : typeof options.method === "string"
+    ? options.method
+    : options.method.name;
 }
 
 /** Runs one of our methods to the target. */

@@ -151,7 +151,7 @@ const PROVIDER: Record<Curvature, string> = {
 
 /** Says which needed curvature the objective lacks, or undefined when it has them all. */
 export function curvatureMissing(
-  method: Method,
+  method: string,
   needs: readonly Curvature[],
   objective: Objective,
 ): string | undefined {

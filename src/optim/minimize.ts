@@ -19,7 +19,14 @@ import { allFinite, norm2 } from "../linalg/vector.ts";
 import { createRandom } from "../random/random.ts";
 import { countedObjective, gradientEquivalents, newCounter } from "./counting.ts";
 import { curvatureMissing, type MethodOptions, METHODS } from "./methods.ts";
-import type { CountedObjective, Method, MinimizeResult, Status, TraceRow } from "./types.ts";
+import type {
+  CountedObjective,
+  Method,
+  MinimizeResult,
+  Optimizer,
+  Status,
+  TraceRow,
+} from "./types.ts";
 
 /** Options every method shares. */
 export interface CommonOptions {
@@ -52,14 +59,23 @@ export interface CommonOptions {
   batchSize?: number;
   /** Seed of the mini-batch shuffle. Default 0. */
   seed?: number;
-  /** Called after every iteration with its trace row; return "stop" to end the run. */
-  onIteration?: (row: Readonly<TraceRow>) => void | "stop";
+  /**
+   * Called after every iteration with its trace row and the iterate it reached (read it, do not
+   * keep or change it: copy with `x.slice()`); return "stop" to end the run.
+   */
+  onIteration?: (row: Readonly<TraceRow>, x: Float64Array) => void | "stop";
 }
 
-/** The options of `minimize()`: `method`, the common options, and that method's own. */
-export type MinimizeOptions = {
-  [M in Method]: { method: M } & MethodOptions[M] & CommonOptions;
-}[Method];
+/**
+ * The options of `minimize()`: `method`, the common options, and that method's own. `method` is
+ * a built-in method's name, or an `Optimizer` built by a factory or by the user, which carries
+ * its own options.
+ */
+export type MinimizeOptions =
+  | {
+    [M in Method]: { method: M } & MethodOptions[M] & CommonOptions;
+  }[Method]
+  | ({ method: Optimizer<unknown> } & CommonOptions);
 
 const COMMON_KEYS = new Set([
   "method",
@@ -129,24 +145,45 @@ export function minimize(
   integerInRange(where, "objective.dim", objective.dim, 1);
   const start = finiteVector(where, "x0", x0, objective.dim, " (the objective's dim)").slice();
   const opts = optionsObject(where, options) as MinimizeOptions & Record<string, unknown>;
-  const methodName = opts.method;
-  const entry = typeof methodName === "string"
-    ? (METHODS as Record<string, (typeof METHODS)[Method] | undefined>)[methodName]
-    : undefined;
-  if (!entry) {
-    const known = Object.keys(METHODS).map((m) => JSON.stringify(m)).join(" | ");
-    const err = typeof methodName === "string" ? RangeError : TypeError;
-    throw new err(
-      `Cannot ${where}: options.method is ${describe(methodName)}, expected one of ${known}`,
-    );
-  }
-  for (const key of Object.keys(opts)) {
-    if (!COMMON_KEYS.has(key) && !entry.options.includes(key)) {
-      throw new RangeError(
-        `Cannot ${where}: options.${key} does not apply to method "${methodName}" ` +
-          `(its options: ${entry.options.join(", ") || "none"})`,
+  const given = opts.method as unknown;
+  let optimizer: Optimizer<unknown>;
+  let methodName: string;
+  if (isOptimizer(given)) {
+    optimizer = given;
+    methodName = String(given.name);
+    for (const key of Object.keys(opts)) {
+      if (!COMMON_KEYS.has(key)) {
+        throw new RangeError(
+          `Cannot ${where}: options.${key} is not a common option; an Optimizer object carries ` +
+            `its own options (common options: ${[...COMMON_KEYS].join(", ")})`,
+        );
+      }
+    }
+  } else {
+    const entry = typeof given === "string"
+      ? (METHODS as Record<string, (typeof METHODS)[Method] | undefined>)[given]
+      : undefined;
+    if (!entry) {
+      const known = Object.keys(METHODS).map((m) => JSON.stringify(m)).join(" | ");
+      const err = typeof given === "string" ? RangeError : TypeError;
+      throw new err(
+        `Cannot ${where}: options.method is ${
+          describe(given)
+        }, expected one of ${known}, or an Optimizer { name, needs, init, step }`,
       );
     }
+    for (const key of Object.keys(opts)) {
+      if (!COMMON_KEYS.has(key) && !entry.options.includes(key)) {
+        throw new RangeError(
+          `Cannot ${where}: options.${key} does not apply to method "${given}" ` +
+            `(its options: ${entry.options.join(", ") || "none"})`,
+        );
+      }
+    }
+    const missing = curvatureMissing(given as Method, entry.needs(opts), objective);
+    if (missing) throw new TypeError(`Cannot ${where}: ${missing}`);
+    optimizer = entry.create(opts);
+    methodName = given as string;
   }
   const maxIterations = opts.maxIterations === undefined
     ? 1000
@@ -176,9 +213,10 @@ export function minimize(
   const seed = opts.seed === undefined
     ? 0
     : integerInRange(where, "options.seed", opts.seed, 0, 0xffffffff);
-  const missing = curvatureMissing(methodName as Method, entry.needs(opts), objective);
-  if (missing) throw new TypeError(`Cannot ${where}: ${missing}`);
-  const optimizer = entry.create(opts);
+  if (isOptimizer(given)) {
+    const missing = curvatureMissing(methodName, given.needs, objective);
+    if (missing) throw new TypeError(`Cannot ${where}: ${missing}`);
+  }
 
   // Mini-batches: a seeded shuffle per epoch, cut into consecutive batches. A batch of S of the
   // I samples costs S/I of the full objective's price.
@@ -307,7 +345,7 @@ export function minimize(
       detail = `f changed by ${Math.abs(previous - value).toExponential(3)} ≤ ` +
         `${valueTolerance}·|f| in the last step`;
     }
-    if (onIteration && onIteration(traceRow) === "stop" && !status) {
+    if (onIteration && onIteration(traceRow, x) === "stop" && !status) {
       status = "stopped";
       detail = `onIteration asked to stop after iteration ${iterations}`;
     }
@@ -351,6 +389,14 @@ export function minimize(
       `${detail}; f = ${finalValue}${suffix}`,
     trace,
   };
+}
+
+/** Whether a value is an Optimizer: an object with a name, needs, init and step. */
+function isOptimizer(value: unknown): value is Optimizer<unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const o = value as Partial<Optimizer<unknown>>;
+  return typeof o.init === "function" && typeof o.step === "function" &&
+    typeof o.name === "string" && Array.isArray(o.needs);
 }
 
 /**

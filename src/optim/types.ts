@@ -126,8 +126,8 @@ export interface StepResult<State> {
 
 /** An optimiser: explicit state and a step that reads like the paper's update rule. */
 export interface Optimizer<State = unknown> {
-  /** The method's name. */
-  readonly name: Method;
+  /** The method's name (one of `Method` for the built-in ones). */
+  readonly name: string;
   /** The curvature it needs from the objective (empty for first-order methods). */
   readonly needs: readonly Curvature[];
   /**

@@ -684,3 +684,62 @@ Deno.test("hessian-free from a damping near the largest double keeps λ finite a
   ok(run.trace.slice(1).every((row) => Number.isFinite(row.damping)), run.message);
   ok(Number.isFinite(run.value) && run.x.every(Number.isFinite), run.message);
 });
+
+/** A user's own optimiser: a fixed-step gradient descent written against the Optimizer type. */
+function halvingStep(needs: readonly ("hessian" | "gaussNewton")[] = []) {
+  return {
+    name: "halving",
+    needs,
+    // A fixed step does not decrease f by construction, so only the gradient test stops it.
+    monotone: false,
+    init: () => ({}),
+    step(x: Float64Array, _value: number, gradient: Float64Array, state: object, f: Objective) {
+      const next = x.map((xi, i) => xi - 0.1 * gradient[i]);
+      return {
+        x: next,
+        value: f.value(next),
+        gradient: f.gradient(next),
+        state,
+        info: { stepLength: 0.1 * Math.hypot(...gradient) },
+      };
+    },
+  };
+}
+
+Deno.test("minimize() runs a user's Optimizer object as it runs a named method", () => {
+  const seen: number[][] = [];
+  const run = minimize(bowl(), [0, 0, 0], {
+    method: halvingStep(),
+    maxIterations: 400,
+    onIteration: (_row, x) => void seen.push(Array.from(x)),
+  });
+  strictEqual(run.status, "converged", run.message);
+  ok(run.message.startsWith("halving:"), run.message);
+  // Stopped by ‖∇f‖ ≤ 1e-8; A's smallest eigenvalue is 1, so ‖x − x*‖ ≤ ‖∇f‖/1 ≤ 1e-8.
+  assertClose(run.x, BOWL_MINIMUM, { atol: 1e-8 }, "the user's descent reaches x*");
+  strictEqual(seen.length, run.iterations, "onIteration sees every iterate");
+  deepStrictEqual(seen.at(-1), Array.from(run.x), "onIteration's point is the iterate reached");
+});
+
+Deno.test("minimize() refuses a method option beside an Optimizer, and curvature it lacks", () => {
+  assertThrowsWith(
+    () => minimize(bowl(), [0, 0, 0], { method: halvingStep(), learningRate: 1 } as never),
+    RangeError,
+    /options\.learningRate is not a common option/,
+  );
+  const noCurvature: Objective = {
+    dim: 3,
+    value: (x) => bowl().value(x),
+    gradient: (x, out) => bowl().gradient(x, out),
+  };
+  assertThrowsWith(
+    () => minimize(noCurvature, [0, 0, 0], { method: halvingStep(["hessian"]) }),
+    TypeError,
+    /method "halving" needs objective\.hessian\(x\)/,
+  );
+  assertThrowsWith(
+    () => minimize(bowl(), [0, 0, 0], { method: { name: "half-made" } as never }),
+    TypeError,
+    /or an Optimizer \{ name, needs, init, step \}/,
+  );
+});
